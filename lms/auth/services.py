@@ -1,0 +1,193 @@
+"""Account rules: sign-in, sign-up, passwords, sessions, roles and languages.
+
+Services change objects and flush; the calling view or command commits.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from lms.db import insert_or_ignore
+from lms.i18n import CONTENT_LANGUAGES, LANGUAGES, default_content_language
+from lms.models import Role, User, normalize_email
+
+
+class AccountError(Exception):
+    """Base class of the account rules' errors."""
+
+
+class InvalidCredentials(AccountError):
+    """The email or password is wrong; deliberately does not say which."""
+
+
+class EmailTaken(AccountError):
+    """An account with this email already exists."""
+
+
+class PasswordTooShort(AccountError):
+    """The new password is shorter than the minimum."""
+
+    def __init__(self, minimum: int) -> None:
+        super().__init__(f"passwords need at least {minimum} characters")
+        self.minimum = minimum
+
+
+class LastAdmin(AccountError):
+    """The change would leave the platform without an administrator."""
+
+
+class UnknownLanguage(AccountError):
+    """The language code is not one the platform offers."""
+
+
+# Werkzeug's scrypt defaults (n=2**15, r=8, p=1). Tests lower the cost; stored hashes carry
+# their own parameters, so changing this never breaks existing passwords.
+PASSWORD_METHOD = "scrypt"
+
+
+def hash_password(password: str) -> str:
+    """Return a salted scrypt hash of `password`."""
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Return a hash to check against when the email is unknown.
+
+    Checking it makes a wrong email cost as long as a wrong password, so response times do not
+    reveal which addresses have accounts.
+    """
+    return generate_password_hash("not anybody's password", method=method)
+
+
+def check_password_length(password: str, minimum: int) -> None:
+    """Raise PasswordTooShort if `password` has fewer than `minimum` characters."""
+    if len(password) < minimum:
+        raise PasswordTooShort(minimum)
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    """Return the user with this email (any case), or None."""
+    return session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def authenticate(session: Session, email: str, password: str) -> User:
+    """Return the user whose email and password match, or raise InvalidCredentials."""
+    user = find_user_by_email(session, email)
+    if user is None:
+        check_password_hash(_dummy_hash(PASSWORD_METHOD), password)
+        raise InvalidCredentials()
+    if not check_password_hash(user.password_hash, password):
+        raise InvalidCredentials()
+    return user
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role = Role.LEARNER,
+    ui_language: str = "es",
+    min_password_length: int = 10,
+) -> User:
+    """Create an account, or raise EmailTaken; safe against two simultaneous sign-ups."""
+    check_password_length(password, min_password_length)
+    if ui_language not in LANGUAGES:
+        raise UnknownLanguage(ui_language)
+    statement = insert_or_ignore(
+        session,
+        User,
+        {
+            "email": normalize_email(email),
+            "name": name.strip(),
+            "password_hash": hash_password(password),
+            "role": role,
+            "ui_language": ui_language,
+            "content_language": default_content_language(ui_language),
+        },
+        conflict_columns=["email"],
+    ).returning(User.id)
+    user_id = session.scalar(statement)
+    if user_id is None:
+        raise EmailTaken(normalize_email(email))
+    user = session.get(User, user_id)
+    assert user is not None
+    return user
+
+
+def end_other_sessions(session: Session, user: User) -> None:
+    """Bump the session version, so every copied session or remember cookie stops working."""
+    # An atomic increment: two sign-outs at once must both invalidate the old cookies.
+    session.flush()
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(user, ["session_version"])
+
+
+def change_password(
+    session: Session, user: User, current: str, new: str, *, min_password_length: int = 10
+) -> None:
+    """Replace the password after checking the current one; signs out every other session."""
+    if not check_password_hash(user.password_hash, current):
+        raise InvalidCredentials()
+    check_password_length(new, min_password_length)
+    set_password(session, user, new)
+
+
+def set_password(session: Session, user: User, new: str) -> None:
+    """Replace the password without checking the old one (for administrators' commands)."""
+    user.password_hash = hash_password(new)
+    end_other_sessions(session, user)
+
+
+def change_role(session: Session, user: User, role: Role) -> None:
+    """Give `user` a new role, refusing to demote the last administrator."""
+    if user.role == Role.ADMIN and role != Role.ADMIN:
+        admins = session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN))
+        if (admins or 0) <= 1:
+            raise LastAdmin()
+    user.role = role
+    session.flush()
+
+
+def set_interface_language(session: Session, user: User, language: str) -> None:
+    """Switch the interface language; content follows unless the person chose it."""
+    if language not in LANGUAGES:
+        raise UnknownLanguage(language)
+    user.ui_language = language
+    if not user.content_language_chosen:
+        user.content_language = default_content_language(language)
+    session.flush()
+
+
+def set_content_language(session: Session, user: User, language: str | None) -> None:
+    """Choose the content language, or with None let it follow the interface language again."""
+    if language is None:
+        user.content_language_chosen = False
+        user.content_language = default_content_language(user.ui_language)
+    elif language in CONTENT_LANGUAGES:
+        user.content_language_chosen = True
+        user.content_language = language
+    else:
+        raise UnknownLanguage(language)
+    session.flush()
+
+
+def count_users(session: Session) -> int:
+    """Return how many accounts exist."""
+    return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def list_users(session: Session) -> list[User]:
+    """Return every account, newest first."""
+    return list(session.scalars(select(User).order_by(User.created_at.desc(), User.id.desc())))

@@ -1,0 +1,111 @@
+"""Sign in, sign out, the account page and password change."""
+
+from __future__ import annotations
+
+import flask_login
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from lms.auth import services
+from lms.auth.access import login_required
+from lms.auth.forms import AUTO, ChangePasswordForm, LanguagesForm, LoginForm
+from lms.auth.identity import current_account
+from lms.cohorts.services import cohorts_of
+from lms.db import db_session
+from lms.i18n import gettext as _
+from lms.i18n.views import set_language_cookie
+from lms.models import User
+from lms.urls import next_or_home
+
+blueprint = Blueprint("auth", __name__)
+
+# Form pages answer 422 when they show errors, so tests and tools can tell it from a first view.
+INVALID = 422
+
+
+def _require_user() -> User:
+    """Return the signed-in user; only for views already behind login_required."""
+    user = current_account()
+    assert user is not None
+    return user
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    """Show the sign-in form and sign in."""
+    form = LoginForm(next=request.args.get("next"))
+    if request.method == "GET" and current_account() is not None:
+        return redirect(next_or_home(form.next.data))
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), INVALID if form.errors else 200
+    try:
+        user = services.authenticate(db_session(), form.email.data, form.password.data)
+    except services.InvalidCredentials:
+        form.form_errors.append(_("The email or password is not correct. Check both and try again."))
+        return render_template("auth/login.html", form=form), INVALID
+    flask_login.login_user(user, remember=bool(form.remember.data))
+    return redirect(next_or_home(form.next.data))
+
+
+@blueprint.route("/logout", methods=["POST"])
+def logout() -> ResponseReturnValue:
+    """Sign out here and everywhere else: copied cookies stop working too."""
+    user = current_account()
+    if user is not None:
+        services.end_other_sessions(db_session(), user)
+        db_session().commit()
+    flask_login.logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@blueprint.route("/account", methods=["GET", "POST"])
+@login_required
+def account() -> ResponseReturnValue:
+    """Show the account and save its language settings."""
+    user = _require_user()
+    form = LanguagesForm(
+        ui_language=user.ui_language,
+        content_language=user.content_language if user.content_language_chosen else AUTO,
+    )
+    if form.validate_on_submit():
+        session = db_session()
+        services.set_interface_language(session, user, form.ui_language.data)
+        chosen = form.content_language.data
+        services.set_content_language(session, user, None if chosen == AUTO else chosen)
+        session.commit()
+        flash(_("Your language settings have been saved."), "success")
+        response = redirect(url_for("auth.account"))
+        set_language_cookie(response, user.ui_language)
+        return response
+    cohorts = cohorts_of(db_session(), user)
+    status = INVALID if form.errors else 200
+    return render_template("auth/account.html", user=user, form=form, cohorts=cohorts), status
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    """Change the password; other devices are signed out, this one stays signed in."""
+    user = _require_user()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                db_session(),
+                user,
+                form.current_password.data,
+                form.new_password.data,
+                min_password_length=current_app.config["LMS_MIN_PASSWORD_LENGTH"],
+            )
+        except services.InvalidCredentials:
+            form.current_password.errors.append(_("This is not your current password."))
+        else:
+            db_session().commit()
+            remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
+            # The session version changed; sign in again here so only the other copies expire.
+            flask_login.login_user(user, remember=remembered)
+            flash(_("Your password has been changed. Other devices have been signed out."), "success")
+            return redirect(url_for("auth.account"))
+    status = INVALID if form.errors else 200
+    return render_template("auth/change_password.html", form=form), status

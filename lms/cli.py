@@ -1,0 +1,206 @@
+"""The `lms` command: init, serve, user and db (also available as `flask --app lms ...`)."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup
+from sqlalchemy.exc import OperationalError
+from werkzeug.serving import run_simple
+
+from lms import create_app, migrate
+from lms.auth import services as accounts
+from lms.bootstrap import bootstrap
+from lms.db import db_session, get_engine
+from lms.instance import ensure_secret_key
+from lms.models import Role
+from lms.validators import EMAIL_PATTERN
+
+main = FlaskGroup(
+    create_app=create_app,
+    help="Run and administer the course platform. Start with `lms serve`.",
+)
+
+user_commands = AppGroup("user", help="Create accounts and reset passwords.")
+db_commands = AppGroup("db", help="Database migrations (for developers and upgrades).")
+
+
+def _app() -> Flask:
+    """Return the app the command runs in."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    return app
+
+
+def _database_name(app: Flask) -> str:
+    """Return the database URL without its password, for messages."""
+    return get_engine(app).url.render_as_string(hide_password=True)
+
+
+@contextmanager
+def database_errors(app: Flask) -> Iterator[None]:
+    """Turn "cannot open the database" into a sentence that says what to check."""
+    try:
+        yield
+    except OperationalError as error:
+        raise click.ClickException(
+            f"Could not use the database {_database_name(app)}: {error.orig}. "
+            "Check DATABASE_URL and that the database server is running."
+        ) from error
+
+
+def require_current_schema(app: Flask) -> None:
+    """Stop with instructions unless the database is at the newest migration."""
+    with database_errors(app):
+        current = migrate.current_revision(app)
+    head = migrate.head_revision()
+    if current is None:
+        raise click.ClickException("The database has no tables yet. Run `lms init` first.")
+    if current != head:
+        raise click.ClickException(
+            f"The database is at revision {current}, but this version needs {head}. "
+            "Back it up, then run `lms init` to upgrade it."
+        )
+
+
+def _new_password(password: str | None) -> str:
+    """Return the given password, or ask for it twice without echoing."""
+    if password is not None:
+        return password
+    entered: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return entered
+
+
+@click.command("init")
+def init_command() -> None:
+    """Create the instance folder and secret key, and create or upgrade the database."""
+    app = _app()
+    key_file = ensure_secret_key(app)
+    if key_file is not None:
+        click.echo(f"Created a secret key in {key_file}. Keep this file private.")
+    with database_errors(app):
+        migrate.upgrade(app)
+    click.echo(f"The database {_database_name(app)} is ready (revision {migrate.head_revision()}).")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+def serve_command(host: str, port: int) -> None:
+    """Prepare everything on first start, then serve the platform."""
+    app = _app()
+    ensure_secret_key(app)
+    with database_errors(app):
+        report = bootstrap(app)
+    click.echo(f"The course platform is running at http://{host}:{port}/")
+    if report.admin_password is not None:
+        click.echo(f"Sign in as {report.admin_email} with the password: {report.admin_password}")
+        click.echo("This password is shown only once: change it after signing in (Account).")
+    else:
+        click.echo("Sign in with your admin account.")
+        click.echo("Forgot its password? Run: lms user set-password --email YOUR-EMAIL")
+    # Objects created during start-up are never freed; freezing them makes collections cheaper.
+    gc.freeze()
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@user_commands.command("create")
+@click.option("--email", required=True, help="Email address; the sign-in name.")
+@click.option("--name", required=True, help="Full name, as on the certificate.")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in Role]),
+    default=Role.LEARNER.value,
+    show_default=True,
+)
+@click.option("--password", help="Leave out to be asked (other users can see command lines).")
+def create_user_command(email: str, name: str, role: str, password: str | None) -> None:
+    """Create an account."""
+    app = _app()
+    if not EMAIL_PATTERN.match(email.strip()):
+        raise click.ClickException(f"{email!r} is not an email address such as name@example.org.")
+    require_current_schema(app)
+    try:
+        user = accounts.create_user(
+            db_session(),
+            email=email,
+            name=name,
+            password=_new_password(password),
+            role=Role(role),
+            ui_language=app.config["LMS_DEFAULT_LANGUAGE"],
+            min_password_length=app.config["LMS_MIN_PASSWORD_LENGTH"],
+        )
+    except accounts.EmailTaken as error:
+        raise click.ClickException(
+            f"There is already an account for {error}. Use another email, or change that "
+            "account's role on the Users page (/manage/users)."
+        ) from error
+    except accounts.PasswordTooShort as error:
+        raise click.ClickException(
+            f"The password is too short: use at least {error.minimum} characters."
+        ) from error
+    db_session().commit()
+    click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@user_commands.command("set-password")
+@click.option("--email", required=True, help="Email address of the account.")
+@click.option("--password", help="Leave out to be asked (other users can see command lines).")
+def set_password_command(email: str, password: str | None) -> None:
+    """Set a new password for an account and sign it out everywhere."""
+    app = _app()
+    require_current_schema(app)
+    user = accounts.find_user_by_email(db_session(), email)
+    if user is None:
+        raise click.ClickException(f"There is no account for {email}. Check the spelling.")
+    new = _new_password(password)
+    try:
+        accounts.check_password_length(new, app.config["LMS_MIN_PASSWORD_LENGTH"])
+    except accounts.PasswordTooShort as error:
+        raise click.ClickException(
+            f"The password is too short: use at least {error.minimum} characters."
+        ) from error
+    accounts.set_password(db_session(), user, new)
+    db_session().commit()
+    click.echo(f"The password of {user.email} has been changed.")
+
+
+@db_commands.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade_command(revision: str) -> None:
+    """Upgrade the database (like `lms init`, without touching the secret key)."""
+    app = _app()
+    with database_errors(app):
+        migrate.upgrade(app, revision)
+    click.echo(f"The database is at revision {migrate.current_revision(app)}.")
+
+
+@db_commands.command("current")
+def db_current_command() -> None:
+    """Show the database's revision and the newest one."""
+    app = _app()
+    with database_errors(app):
+        current = migrate.current_revision(app)
+    click.echo(f"database: {current or 'empty'}; newest: {migrate.head_revision()}")
+
+
+@db_commands.command("revision")
+@click.option("-m", "--message", required=True, help="What the revision changes.")
+@click.option("--empty", is_flag=True, help="Write an empty revision instead of comparing.")
+def db_revision_command(message: str, empty: bool) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    app = _app()
+    require_current_schema(app)
+    path = migrate.make_revision(app, message, autogenerate=not empty)
+    click.echo(f"Wrote {path}. Read it before committing: autogenerate misses some changes.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on `app.cli`, so both `lms` and `flask --app lms` offer them."""
+    app.cli.add_command(init_command)
+    app.cli.add_command(serve_command)
+    app.cli.add_command(user_commands)
+    app.cli.add_command(db_commands)

@@ -1,0 +1,12 @@
+"""Cohorts (course editions): managing them and joining through an invitation link."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from lms.cohorts import views
+
+
+def init_app(app: Flask) -> None:
+    """Register the `cohorts` blueprint."""
+    app.register_blueprint(views.blueprint)

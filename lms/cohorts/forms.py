@@ -1,0 +1,55 @@
+"""Forms for creating cohorts and signing up through an invitation."""
+
+from __future__ import annotations
+
+from wtforms import DateField, PasswordField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length, Optional
+
+from lms.forms import Form
+from lms.i18n import lazy_gettext
+from lms.validators import email_address, password_length
+
+
+class CohortForm(Form):
+    """Name and optional start date of a cohort."""
+
+    name = StringField(
+        lazy_gettext("Name"),
+        description=lazy_gettext('For example "39th edition, March 2017".'),
+        validators=[
+            InputRequired(lazy_gettext("Give the cohort a name.")),
+            Length(max=200, message=lazy_gettext("Use at most 200 characters.")),
+        ],
+    )
+    starts_on = DateField(
+        lazy_gettext("Start date (optional)"),
+        validators=[Optional()],
+    )
+
+
+class SignupForm(Form):
+    """A new learner account: name, email and the password twice."""
+
+    name = StringField(
+        lazy_gettext("Full name"),
+        description=lazy_gettext("As it should appear on your certificate."),
+        validators=[
+            InputRequired(lazy_gettext("Enter your name.")),
+            Length(max=200, message=lazy_gettext("Use at most 200 characters.")),
+        ],
+    )
+    email = StringField(
+        lazy_gettext("Email"),
+        validators=[InputRequired(lazy_gettext("Enter your email address.")), email_address],
+    )
+    password = PasswordField(
+        lazy_gettext("Password"),
+        validators=[InputRequired(lazy_gettext("Choose a password.")), password_length],
+    )
+    confirm = PasswordField(
+        lazy_gettext("Password again"),
+        validators=[
+            InputRequired(lazy_gettext("Type the password a second time.")),
+            EqualTo("password", lazy_gettext("The two passwords are not the same.")),
+        ],
+    )

@@ -1,0 +1,115 @@
+"""Cohort rules: creating cohorts, invitation links and enrollment.
+
+Services change objects and flush; the calling view or command commits.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.db import insert_or_ignore
+from lms.models import Cohort, Enrollment, User
+
+
+@dataclass(frozen=True)
+class CohortSummary:
+    """A cohort with the number of people enrolled."""
+
+    cohort: Cohort
+    members: int
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person enrolled in a cohort, and since when."""
+
+    user: User
+    enrolled_at: datetime
+
+
+def new_invite_token() -> str:
+    """Return an unguessable token for an invitation link."""
+    return secrets.token_urlsafe(24)
+
+
+def create_cohort(session: Session, name: str, starts_on: date | None = None) -> Cohort:
+    """Create a cohort with a fresh invitation link."""
+    cohort = Cohort(name=name.strip(), starts_on=starts_on, invite_token=new_invite_token())
+    session.add(cohort)
+    session.flush()
+    return cohort
+
+
+def regenerate_invite(session: Session, cohort: Cohort) -> None:
+    """Replace the invitation link; the old link stops working."""
+    cohort.invite_token = new_invite_token()
+    session.flush()
+
+
+def get_cohort(session: Session, cohort_id: int) -> Cohort | None:
+    """Return the cohort with this id, or None."""
+    return session.get(Cohort, cohort_id)
+
+
+def find_by_token(session: Session, token: str) -> Cohort | None:
+    """Return the cohort whose invitation link carries `token`, or None."""
+    return session.scalar(select(Cohort).where(Cohort.invite_token == token))
+
+
+def list_cohorts(session: Session) -> list[CohortSummary]:
+    """Return every cohort with its member count, newest first, in one query."""
+    members = func.count(Enrollment.id)
+    rows = session.execute(
+        select(Cohort, members)
+        .outerjoin(Enrollment, Enrollment.cohort_id == Cohort.id)
+        .group_by(Cohort.id)
+        .order_by(Cohort.created_at.desc(), Cohort.id.desc())
+    )
+    return [CohortSummary(cohort=cohort, members=count) for cohort, count in rows]
+
+
+def members_of(session: Session, cohort: Cohort) -> list[Member]:
+    """Return the people enrolled in `cohort`, by name, in one query."""
+    rows = session.execute(
+        select(User, Enrollment.enrolled_at)
+        .join(Enrollment, Enrollment.user_id == User.id)
+        .where(Enrollment.cohort_id == cohort.id)
+        .order_by(User.name, User.id)
+    )
+    return [Member(user=user, enrolled_at=enrolled_at) for user, enrolled_at in rows]
+
+
+def cohorts_of(session: Session, user: User) -> list[Cohort]:
+    """Return the cohorts `user` is enrolled in, oldest enrollment first."""
+    return list(
+        session.scalars(
+            select(Cohort)
+            .join(Enrollment, Enrollment.cohort_id == Cohort.id)
+            .where(Enrollment.user_id == user.id)
+            .order_by(Enrollment.enrolled_at, Enrollment.id)
+        )
+    )
+
+
+def is_enrolled(session: Session, user: User, cohort: Cohort) -> bool:
+    """Return True if `user` is a member of `cohort`."""
+    found = session.scalar(
+        select(Enrollment.id).where(Enrollment.user_id == user.id, Enrollment.cohort_id == cohort.id)
+    )
+    return found is not None
+
+
+def enroll(session: Session, user: User, cohort: Cohort) -> bool:
+    """Enroll `user` in `cohort`; return False if already enrolled (a double click is harmless)."""
+    statement = insert_or_ignore(
+        session,
+        Enrollment,
+        {"user_id": user.id, "cohort_id": cohort.id},
+        conflict_columns=["user_id", "cohort_id"],
+    ).returning(Enrollment.id)
+    return session.scalar(statement) is not None

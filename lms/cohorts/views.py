@@ -1,0 +1,126 @@
+"""Managing cohorts (instructors, admins) and joining one through its invitation link."""
+
+from __future__ import annotations
+
+import flask_login
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from lms.auth import services as accounts
+from lms.auth.access import staff_required
+from lms.auth.identity import current_account
+from lms.cohorts import services
+from lms.cohorts.forms import CohortForm, SignupForm
+from lms.db import db_session
+from lms.i18n import current_language
+from lms.i18n import gettext as _
+from lms.models import Cohort, User
+from lms.urls import home_url
+
+blueprint = Blueprint("cohorts", __name__)
+
+MANAGE = "/manage/cohorts"
+# Form pages answer 422 when they show errors, so tests and tools can tell it from a first view.
+INVALID = 422
+
+
+def _cohort_or_404(cohort_id: int) -> Cohort:
+    """Return the cohort or answer 404."""
+    cohort = services.get_cohort(db_session(), cohort_id)
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+@blueprint.route(MANAGE)
+@staff_required
+def index() -> ResponseReturnValue:
+    """List every cohort with its number of members."""
+    return render_template("cohorts/index.html", summaries=services.list_cohorts(db_session()))
+
+
+@blueprint.route(f"{MANAGE}/new", methods=["GET", "POST"])
+@staff_required
+def create() -> ResponseReturnValue:
+    """Create a cohort and show its invitation link."""
+    form = CohortForm()
+    if form.validate_on_submit():
+        cohort = services.create_cohort(db_session(), form.name.data, form.starts_on.data)
+        db_session().commit()
+        flash(_("The cohort has been created. Share its invitation link with the participants."), "success")
+        return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+    return render_template("cohorts/create.html", form=form), INVALID if form.errors else 200
+
+
+@blueprint.route(f"{MANAGE}/<int:cohort_id>")
+@staff_required
+def detail(cohort_id: int) -> ResponseReturnValue:
+    """Show a cohort, its invitation link and its members."""
+    cohort = _cohort_or_404(cohort_id)
+    members = services.members_of(db_session(), cohort)
+    invite_url = url_for("cohorts.join", token=cohort.invite_token, _external=True)
+    return render_template(
+        "cohorts/detail.html", cohort=cohort, members=members, invite_url=invite_url
+    )
+
+
+@blueprint.route(f"{MANAGE}/<int:cohort_id>/invite", methods=["POST"])
+@staff_required
+def regenerate_invite(cohort_id: int) -> ResponseReturnValue:
+    """Replace the invitation link, for when the old one was shared too widely."""
+    cohort = _cohort_or_404(cohort_id)
+    services.regenerate_invite(db_session(), cohort)
+    db_session().commit()
+    flash(_("A new invitation link has been created. The old link no longer works."), "success")
+    return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+
+
+@blueprint.route("/join/<token>", methods=["GET", "POST"])
+def join(token: str) -> ResponseReturnValue:
+    """Join a cohort: signed-in people confirm, everyone else signs up first."""
+    cohort = services.find_by_token(db_session(), token)
+    if cohort is None:
+        return render_template("cohorts/join_invalid.html"), 404
+    user = current_account()
+    if user is None:
+        return _sign_up_and_join(cohort)
+    if request.method == "POST":
+        if services.enroll(db_session(), user, cohort):
+            db_session().commit()
+            flash(_("Welcome to %(cohort)s.", cohort=cohort.name), "success")
+        return redirect(home_url())
+    enrolled = services.is_enrolled(db_session(), user, cohort)
+    return render_template("cohorts/join.html", cohort=cohort, enrolled=enrolled)
+
+
+def _sign_up_and_join(cohort: Cohort) -> ResponseReturnValue:
+    """Create a learner account from the sign-up form, enroll it and sign it in."""
+    form = SignupForm()
+    email_taken = False
+    if form.validate_on_submit():
+        try:
+            user = _create_learner(form)
+        except accounts.EmailTaken:
+            email_taken = True
+        else:
+            services.enroll(db_session(), user, cohort)
+            db_session().commit()
+            flask_login.login_user(user)
+            flash(_("Your account is ready. Welcome to %(cohort)s.", cohort=cohort.name), "success")
+            return redirect(home_url())
+    status = INVALID if form.errors or email_taken else 200
+    return render_template(
+        "cohorts/signup.html", cohort=cohort, form=form, email_taken=email_taken
+    ), status
+
+
+def _create_learner(form: SignupForm) -> User:
+    """Create the learner account the sign-up form describes, in the current language."""
+    return accounts.create_user(
+        db_session(),
+        email=form.email.data,
+        name=form.name.data,
+        password=form.password.data,
+        ui_language=current_language(),
+        min_password_length=current_app.config["LMS_MIN_PASSWORD_LENGTH"],
+    )

@@ -1,0 +1,96 @@
+"""Default settings and the environment variables that override them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+SECRET_KEY_FILE = "secret_key"
+SQLITE_FILE = "lms.sqlite3"
+TWO_WEEKS = timedelta(days=14)
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    """Return the built-in settings; every key is documented in docs/configuration.md."""
+    return {
+        "DATABASE_URL": f"sqlite:///{Path(instance_path) / SQLITE_FILE}",
+        "SQLALCHEMY_ECHO": False,
+        "SECRET_KEY": None,
+        "LMS_REDIS_URL": None,
+        "LMS_SECURE_COOKIES": False,
+        "LMS_HOME_ENDPOINT": "learning.home",
+        # The course published on first start when the database holds none (`lms serve`).
+        "LMS_CONTENT_PATH": "modules",
+        "LMS_DEFAULT_LANGUAGE": "es",
+        "LMS_MIN_PASSWORD_LENGTH": 10,
+        "LMS_LANGUAGE_COOKIE": "lang",
+        "BABEL_DEFAULT_LOCALE": "es",
+        "SESSION_COOKIE_NAME": "lms_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "SESSION_COOKIE_PATH": None,
+        "REMEMBER_COOKIE_NAME": "lms_remember",
+        "REMEMBER_COOKIE_DURATION": TWO_WEEKS,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_PATH": "/",
+        "WTF_CSRF_TIME_LIMIT": 3600,
+    }
+
+
+def parse_bool(value: str) -> bool:
+    """Read yes/no style environment values; anything unknown is an error, not a silent False."""
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+# Environment variable -> (setting, parser). Only these are read, so a stray variable in the
+# server's environment cannot change behaviour by accident.
+ENVIRONMENT: Mapping[str, tuple[str, Callable[[str], Any]]] = {
+    "DATABASE_URL": ("DATABASE_URL", str),
+    "SECRET_KEY": ("SECRET_KEY", str),
+    "LMS_REDIS_URL": ("LMS_REDIS_URL", str),
+    "LMS_SECURE_COOKIES": ("LMS_SECURE_COOKIES", parse_bool),
+    "LMS_HOME_ENDPOINT": ("LMS_HOME_ENDPOINT", str),
+    "LMS_CONTENT_PATH": ("LMS_CONTENT_PATH", str),
+}
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return the settings given by environment variables."""
+    environ = os.environ if environ is None else environ
+    settings: dict[str, Any] = {}
+    for variable, (name, parse) in ENVIRONMENT.items():
+        raw = environ.get(variable)
+        if raw is None or raw == "":
+            continue
+        try:
+            settings[name] = parse(raw)
+        except ValueError as error:
+            raise ValueError(f"Environment variable {variable}: {error}.") from error
+    return settings
+
+
+def read_secret_key(instance_path: str) -> str | None:
+    """Return the secret key stored by `lms init`, or None when the file does not exist."""
+    path = Path(instance_path) / SECRET_KEY_FILE
+    if not path.is_file():
+        return None
+    key = path.read_text(encoding="utf-8").strip()
+    return key or None
+
+
+def apply_derived(config: dict[str, Any]) -> None:
+    """Set the settings that follow from others: LMS_SECURE_COOKIES turns on both Secure flags."""
+    if config["LMS_SECURE_COOKIES"]:
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True

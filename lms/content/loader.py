@@ -1,0 +1,293 @@
+"""Builds the frozen course from its files, collecting every problem on the way."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+
+from lms.content.blocks import placeholder, split_blocks
+from lms.content.files import MODULE_FOLDER, FileName, classify
+from lms.content.frontmatter import Document, optional_int, require_text, split_front_matter
+from lms.content.links import check_links
+from lms.content.model import (
+    LANGUAGES,
+    CheckPart,
+    Course,
+    HtmlPart,
+    Lesson,
+    LessonText,
+    Module,
+    ModuleText,
+    Part,
+    Quiz,
+    QuizText,
+)
+from lms.content.parity import check_parity
+from lms.content.problems import ContentInvalid, Problem, ProblemLog
+from lms.content.questions import Question, build_question
+from lms.content.questions.base import BuildContext
+from lms.content.render import LMS_LINKS, LinkStyle, render_markdown
+
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_REFERENCES = re.compile(
+    r"^##\s+(References|Referencias|Bibliography|Bibliografía)\s*$", re.MULTILINE
+)
+LANGUAGE_NAMES = {"es": "Spanish", "en": "English"}
+
+
+class _ModuleBuilder:
+    """Builds one module folder; problems go to the shared list."""
+
+    def __init__(
+        self,
+        folder: str,
+        files: Mapping[str, bytes],
+        label: str,
+        problems: list[Problem],
+        style: LinkStyle,
+    ) -> None:
+        self.folder, self.files, self.label = folder, files, label
+        self.problems, self.style = problems, style
+
+    def log(self, name: str) -> ProblemLog:
+        path = f"{self.label}/{self.folder}" + (f"/{name}" if name else "")
+        return ProblemLog(path, self.problems)
+
+    def document(self, name: str) -> tuple[Document, ProblemLog] | None:
+        log = self.log(name)
+        try:
+            text = self.files[name].decode("utf-8")
+        except UnicodeDecodeError as error:
+            log.add(1, f"not UTF-8 text (byte {error.start}): save the file as UTF-8")
+            return None
+        return split_front_matter(text.replace("\r\n", "\n"), log), log
+
+    def parts(self, doc: Document, lang: str, log: ProblemLog) -> tuple[Part, ...]:
+        check_links(doc.body, doc.body_line, lang, self.files.keys(), log)
+        split = split_blocks(doc.body, doc.body_line, log)
+        ctx = BuildContext(lang, log, self.style)
+        questions = [build_question(raw, ctx) for raw in split.questions]
+        html = render_markdown(split.text, lang, self.style)
+        parts: list[Part] = []
+        for index, question in enumerate(questions):
+            before, _, html = html.partition(f"<p>{placeholder(index)}</p>")
+            if before.strip():
+                parts.append(HtmlPart(before))
+            if question is not None:
+                parts.append(CheckPart(question))
+        if html.strip():
+            parts.append(HtmlPart(html))
+        return tuple(parts)
+
+    def module_text(self, lang: str) -> ModuleText | None:
+        name = f"module.{lang}.md"
+        loaded = self.document(name)
+        if loaded is None:
+            return None
+        doc, log = loaded
+        objectives = doc.meta.get("objectives")
+        if (
+            not isinstance(objectives, list)
+            or not objectives
+            or not all(isinstance(o, str) and o.strip() for o in objectives)
+        ):
+            log.add(1, "front matter: 'objectives' must be a list of learning objectives")
+            objectives = []
+        minutes = optional_int(doc.meta, "estimated_minutes", log, required=True, low=1)
+        check_links(doc.body, doc.body_line, lang, self.files.keys(), log)
+        return ModuleText(
+            lang,
+            log.path,
+            require_text(doc.meta, "title", log),
+            require_text(doc.meta, "summary", log),
+            tuple(objectives),
+            minutes or 0,
+            render_markdown(doc.body, lang, self.style),
+        )
+
+    def lesson_text(self, name: str, lang: str) -> LessonText | None:
+        loaded = self.document(name)
+        if loaded is None:
+            return None
+        doc, log = loaded
+        title = require_text(doc.meta, "title", log)
+        minutes = optional_int(doc.meta, "estimated_minutes", log, low=1)
+        parts = self.parts(doc, lang, log)
+        return LessonText(
+            lang,
+            log.path,
+            title,
+            minutes,
+            parts,
+            len(_WORD.findall(doc.body)),
+            bool(_REFERENCES.search(doc.body)),
+        )
+
+    def quiz_text(self, lang: str) -> tuple[QuizText, int, int] | None:
+        name = f"quiz.{lang}.md"
+        loaded = self.document(name)
+        if loaded is None:
+            return None
+        doc, log = loaded
+        pass_mark = optional_int(doc.meta, "pass_mark", log, required=True, low=0, high=100)
+        attempts = optional_int(doc.meta, "max_attempts", log, required=True, low=0, high=100)
+        parts = self.parts(doc, lang, log)
+        questions = tuple(p.question for p in parts if isinstance(p, CheckPart))
+        intro = "".join(p.html for p in parts if isinstance(p, HtmlPart))
+        if not questions:
+            log.add(1, "the quiz has no questions")
+        return (
+            QuizText(lang, log.path, require_text(doc.meta, "title", log), intro, questions),
+            pass_mark or 0,
+            attempts or 0,
+        )
+
+    def build(self) -> Module | None:
+        match = MODULE_FOLDER.match(self.folder)
+        if not match:
+            self.log("").add(1, "module folders are named NN-slug, e.g. 01-understanding-migration")
+            return None
+        kinds: dict[str, FileName] = {name: classify(name) for name in self.files}
+        for name, kind in kinds.items():
+            if kind.kind == "unknown":
+                self.log(name).add(
+                    1,
+                    "unknown file: expected module.LANG.md, quiz.LANG.md, "
+                    "NN-slug.LANG.md or media/...",
+                )
+            elif kind.kind != "media" and kind.lang not in LANGUAGES:
+                self.log(name).add(
+                    1, f"unknown language '{kind.lang}' (expected: {', '.join(LANGUAGES)})"
+                )
+        self.require_every_language(kinds)
+        texts = {
+            lang: t
+            for lang in LANGUAGES
+            if f"module.{lang}.md" in self.files and (t := self.module_text(lang))
+        }
+        lessons = self.lessons(kinds)
+        quiz = self.quiz()
+        if not lessons:
+            self.log("").add(1, "the module has no lessons")
+        if not texts:
+            return None
+        return Module(match["slug"], int(match["num"]), self.folder, texts, lessons, quiz)
+
+    def require_every_language(self, kinds: Mapping[str, FileName]) -> None:
+        stems: dict[str, set[str]] = defaultdict(set)
+        for name, kind in kinds.items():
+            if kind.kind in ("module", "quiz", "lesson") and kind.lang in LANGUAGES:
+                stems[name.rsplit(".", 2)[0]].add(kind.lang)
+        for stem in ("module",):
+            stems.setdefault(stem, set())
+        for stem, langs in sorted(stems.items()):
+            for lang in LANGUAGES:
+                if lang not in langs:
+                    where = f"{stem}.{sorted(langs)[0]}.md" if langs else ""
+                    self.log(where).add(
+                        1, f"missing {LANGUAGE_NAMES[lang]} version: add {stem}.{lang}.md"
+                    )
+
+    def lessons(self, kinds: Mapping[str, FileName]) -> tuple[Lesson, ...]:
+        by_slug: dict[str, dict[str, LessonText]] = defaultdict(dict)
+        numbers: dict[str, int] = {}
+        for name, kind in sorted(kinds.items()):
+            if kind.kind == "lesson" and kind.lang in LANGUAGES:
+                text = self.lesson_text(name, kind.lang)
+                if text is not None:
+                    by_slug[kind.slug][kind.lang] = text
+                    numbers[kind.slug] = kind.number
+        return tuple(
+            Lesson(slug, numbers[slug], texts)
+            for slug, texts in sorted(by_slug.items(), key=lambda s: numbers[s[0]])
+        )
+
+    def quiz(self) -> Quiz | None:
+        texts: dict[str, QuizText] = {}
+        settings: set[tuple[int, int]] = set()
+        for lang in LANGUAGES:
+            if f"quiz.{lang}.md" in self.files and (built := self.quiz_text(lang)):
+                texts[lang] = built[0]
+                settings.add(built[1:])
+        if not texts:
+            return None
+        if len(settings) > 1:
+            self.log(f"quiz.{LANGUAGES[1]}.md").add(
+                1, "pass_mark and max_attempts must be the same in every language"
+            )
+        pass_mark, attempts = sorted(settings)[0]
+        return Quiz(pass_mark, attempts, texts)
+
+
+def build_course(
+    files: Mapping[str, bytes], label: str = "modules", style: LinkStyle = LMS_LINKS
+) -> tuple[Course, list[Problem]]:
+    """Build the course from `files` (paths relative to the content root) and list its problems."""
+    problems: list[Problem] = []
+    folders: dict[str, dict[str, bytes]] = defaultdict(dict)
+    for path, data in files.items():
+        folder, sep, rest = path.partition("/")
+        if sep:
+            folders[folder][rest] = data
+    modules = [
+        m
+        for folder in sorted(folders)
+        if (m := _ModuleBuilder(folder, folders[folder], label, problems, style).build())
+    ]
+    if not modules:
+        problems.append(Problem(label, 1, "no module folders found (expected NN-slug folders)"))
+    _check_unique(modules, label, problems)
+    for module in modules:
+        check_parity(module, problems)
+    return Course.of(tuple(modules)), sorted(set(problems))
+
+
+def load_course(
+    files: Mapping[str, bytes], label: str = "modules", style: LinkStyle = LMS_LINKS
+) -> Course:
+    """Build the course, raising ContentInvalid with every problem if there is any."""
+    course, problems = build_course(files, label, style)
+    if problems:
+        raise ContentInvalid(problems)
+    return course
+
+
+def _all_questions(module: Module, lang: str) -> list[tuple[str, Question]]:
+    found = [
+        (lesson.text(lang).path, q)
+        for lesson in module.lessons
+        if lang in lesson.texts
+        for q in lesson.texts[lang].checks
+    ]
+    if module.quiz and lang in module.quiz.texts:
+        found += [(module.quiz.texts[lang].path, q) for q in module.quiz.texts[lang].questions]
+    return found
+
+
+def _check_unique(modules: list[Module], label: str, problems: list[Problem]) -> None:
+    slugs: dict[str, str] = {}
+    for module in modules:
+        if module.slug in slugs:
+            problems.append(
+                Problem(
+                    f"{label}/{module.folder}",
+                    1,
+                    f"module slug '{module.slug}' is used by {slugs[module.slug]}",
+                )
+            )
+        slugs[module.slug] = module.folder
+    for lang in LANGUAGES:
+        seen: dict[str, str] = {}
+        for module in modules:
+            for path, question in _all_questions(module, lang):
+                if question.id in seen:
+                    problems.append(
+                        Problem(
+                            path,
+                            question.line,
+                            f"duplicate question id '{question.id}' (also in {seen[question.id]})",
+                        )
+                    )
+                else:
+                    seen[question.id] = f"{path}:{question.line}"

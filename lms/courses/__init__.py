@@ -1,0 +1,13 @@
+"""Course versions in the database: import, export and the per-version cache of parsed content."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the content commands and the parsed-course cache."""
+    from lms.courses.cache import CourseCache
+    from lms.courses.cli import check_command, content_group
+
+    app.extensions["lms.course_cache"] = CourseCache()
+    app.cli.add_command(check_command)
+    app.cli.add_command(content_group)

@@ -1,0 +1,43 @@
+"""Parsed courses kept per version, so Markdown is parsed and rendered once, not per request."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from lms.content import Course, load_course
+
+KEEP_VERSIONS = 4  # the live version plus the few that unfinished attempts may still refer to
+
+
+class CourseCache:
+    """A small LRU of parsed course versions, shared by the threads of one process."""
+
+    def __init__(self) -> None:
+        self._courses: OrderedDict[int, Course] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, version_id: int) -> Course:
+        """The parsed course of a version, parsing it on first use."""
+        with self._lock:
+            course = self._courses.get(version_id)
+            if course is not None:
+                self._courses.move_to_end(version_id)
+                return course
+        from lms.courses.services import version_files
+
+        course = load_course(version_files(session, version_id))
+        with self._lock:
+            self._courses[version_id] = course
+            while len(self._courses) > KEEP_VERSIONS:
+                self._courses.popitem(last=False)
+        return course
+
+
+def course_cache() -> CourseCache:
+    """The current app's cache."""
+    cache: CourseCache = current_app.extensions["lms.course_cache"]
+    return cache

@@ -1,0 +1,40 @@
+"""Localized error pages: 400 (expired form), 403, 404 and 500."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from lms.db import db_session
+
+
+def csrf_error(_error: CSRFError) -> ResponseReturnValue:
+    """Explain an expired or missing form token and how to send the form again."""
+    return render_template("errors/csrf.html"), 400
+
+
+def forbidden(_error: HTTPException) -> ResponseReturnValue:
+    """Say that this page needs another role."""
+    return render_template("errors/403.html"), 403
+
+
+def not_found(_error: HTTPException) -> ResponseReturnValue:
+    """Say that there is nothing at this address."""
+    return render_template("errors/404.html"), 404
+
+
+def server_error(_error: Exception) -> ResponseReturnValue:
+    """Apologise for an unexpected error without showing its details."""
+    # The failed request may have left the transaction broken; the page itself reads the user.
+    db_session().rollback()
+    return render_template("errors/500.html"), 500
+
+
+def init_app(app: Flask) -> None:
+    """Register the error pages."""
+    app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(403, forbidden)
+    app.register_error_handler(404, not_found)
+    app.register_error_handler(500, server_error)

@@ -1,0 +1,99 @@
+"""A learner's progress through the course, computed in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.content import Course, Module
+from lms.models import LessonCompletion, QuizAttempt
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    """Lessons done, quiz attempts and best score for one module."""
+
+    module: Module
+    lessons_done: frozenset[str]
+    attempts_used: int = 0
+    best_percent: float | None = None
+
+    @property
+    def lessons_total(self) -> int:
+        """How many lessons the module has."""
+        return len(self.module.lessons)
+
+    @property
+    def quiz_passed(self) -> bool:
+        """Whether the best attempt reached the pass mark (a module without a quiz passes)."""
+        quiz = self.module.quiz
+        if quiz is None:
+            return True
+        return self.best_percent is not None and self.best_percent >= quiz.pass_mark
+
+    @property
+    def all_lessons_done(self) -> bool:
+        """Whether every current lesson is done."""
+        return all(lesson.slug in self.lessons_done for lesson in self.module.lessons)
+
+    @property
+    def complete(self) -> bool:
+        """Every lesson done and the quiz passed at its pass mark."""
+        return self.all_lessons_done and self.quiz_passed
+
+    @property
+    def attempts_left(self) -> int | None:
+        """Attempts still allowed (None: unlimited)."""
+        quiz = self.module.quiz
+        if quiz is None or quiz.max_attempts == 0:
+            return None
+        return max(0, quiz.max_attempts - self.attempts_used)
+
+    @property
+    def percent(self) -> int:
+        """Share of the module's steps done (each lesson and the quiz count as one step)."""
+        steps = self.lessons_total + (1 if self.module.quiz else 0)
+        done = sum(1 for lesson in self.module.lessons if lesson.slug in self.lessons_done)
+        done += 1 if self.module.quiz and self.quiz_passed else 0
+        return round(100 * done / steps) if steps else 100
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    """Progress in every module of the course."""
+
+    modules: tuple[ModuleProgress, ...]
+    by_slug: dict[str, ModuleProgress] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """The pre-course is complete when every module is."""
+        return bool(self.modules) and all(m.complete for m in self.modules)
+
+    def of(self, slug: str) -> ModuleProgress:
+        """Progress in one module."""
+        return self.by_slug[slug]
+
+
+def course_progress(session: Session, user_id: int, course: Course) -> CourseProgress:
+    """Progress of one learner in every module, in two queries whatever the amount of data."""
+    done: dict[str, set[str]] = {}
+    for module_slug, lesson_slug in session.execute(
+        select(LessonCompletion.module_slug, LessonCompletion.lesson_slug).where(
+            LessonCompletion.user_id == user_id
+        )
+    ):
+        done.setdefault(module_slug, set()).add(lesson_slug)
+    quiz_rows = session.execute(
+        select(QuizAttempt.module_slug, func.count(), func.max(QuizAttempt.percent))
+        .where(QuizAttempt.user_id == user_id)
+        .group_by(QuizAttempt.module_slug)
+    )
+    quizzes = {slug: (count, best) for slug, count, best in quiz_rows}
+    modules = tuple(
+        ModuleProgress(m, frozenset(done.get(m.slug, ())), *quizzes.get(m.slug, (0, None)))
+        for m in course.modules
+    )
+    return CourseProgress(modules, {p.module.slug: p for p in modules})

@@ -1,0 +1,161 @@
+"""The graded module quiz: the form, its submission and the review of each attempt."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import validate_csrf
+from wtforms.validators import ValidationError
+
+from lms.auth.access import login_required
+from lms.content import ContentInvalid, Module
+from lms.courses.cache import course_cache
+from lms.db import db_session
+from lms.learning import services
+from lms.learning.context import content_language, live_course, module_or_404
+from lms.learning.forms import responses_from_form
+from lms.learning.progress import course_progress
+from lms.learning.views import bp
+
+
+def _quiz_module(module_slug: str) -> Module:
+    found = module_or_404(live_course().course, module_slug)
+    if found.quiz is None:
+        abort(404)
+    return found
+
+
+def _csrf_valid() -> bool:
+    """Whether the form's CSRF token is good (this view is exempt from the global check)."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return True
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return False
+    return True
+
+
+def _render_form(
+    found: Module,
+    responses: dict[str, object] | None = None,
+    token: str | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    live = live_course()
+    session = db_session()
+    progress = course_progress(session, current_user.id, live.course).of(found.slug)
+    attempts = services.attempts_of(session, current_user.id, found.slug)
+    lang = content_language()
+    assert found.quiz is not None
+    return render_template(
+        "learning/quiz.html",
+        module=found,
+        quiz=found.quiz,
+        text=found.quiz.text(lang),
+        lang=lang,
+        progress=progress,
+        attempts=attempts,
+        responses=responses or {},
+        token=token or secrets.token_urlsafe(24),
+        version_id=live.version_id,
+    ), status
+
+
+@bp.get("/<module_slug>/quiz")
+@login_required
+def quiz(module_slug: str) -> ResponseReturnValue:
+    """The quiz form (answers and feedback stay on the server until it is submitted)."""
+    found = _quiz_module(module_slug)
+    session = db_session()
+    services.remember_place(session, current_user.id, found.slug, None)
+    session.commit()
+    return _render_form(found)
+
+
+@bp.post("/<module_slug>/quiz")
+@login_required
+def submit(module_slug: str) -> ResponseReturnValue:
+    """Grade a submitted quiz once, however often the form is resent, and show the review."""
+    found = _quiz_module(module_slug)
+    session = db_session()
+    version_id, taken = _version_taken(found, request.form.get("version_id", ""))
+    assert taken.quiz is not None
+    lang = request.form.get("lang", "")
+    lang = lang if lang in taken.quiz.texts else content_language()
+    responses = responses_from_form(taken.quiz.text(lang).questions)
+    token = request.form.get("submission_token", "")[:64]
+    if not _csrf_valid():
+        # An expired token must not cost a long quiz: show it again, filled in, with a new token.
+        flash(
+            _(
+                "Your session's security check expired. Your answers are kept: "
+                "please submit them again."
+            ),
+            "warning",
+        )
+        return _render_form(found, responses, token or None, 400)
+    if not token:
+        abort(400)
+    try:
+        attempt = services.submit_quiz(
+            session, current_user.id, taken, services.Submission(token, version_id, lang, responses)
+        )
+    except services.NoAttemptsLeft:
+        flash(_("You have used every attempt allowed for this quiz."), "warning")
+        return redirect(url_for(".quiz", module_slug=found.slug))
+    except services.AttemptConflict:
+        session.rollback()
+        flash(
+            _("Another attempt was being saved at the same moment. Please submit again."), "warning"
+        )
+        return _render_form(found, responses, None, 409)
+    live = live_course()
+    services.issue_certificate_if_complete(session, current_user.id, live.course, live.version_id)
+    session.commit()
+    return redirect(url_for(".attempt", module_slug=found.slug, number=attempt.number))
+
+
+def _version_taken(live_module: Module, raw_version: str) -> tuple[int, Module]:
+    """The course version the form was shown from, so the quiz is graded as it was taken."""
+    live = live_course()
+    try:
+        version_id = int(raw_version)
+    except ValueError:
+        return live.version_id, live_module
+    if version_id == live.version_id:
+        return version_id, live_module
+    try:
+        module = course_cache().get(db_session(), version_id).module(live_module.slug)
+    except ContentInvalid:
+        module = None
+    if module is None or module.quiz is None:
+        return live.version_id, live_module
+    return version_id, module
+
+
+@bp.get("/<module_slug>/quiz/attempts/<int:number>")
+@login_required
+def attempt(module_slug: str, number: int) -> ResponseReturnValue:
+    """One of the learner's own attempts, with per-option feedback and explanations."""
+    found = _quiz_module(module_slug)
+    session = db_session()
+    record = services.attempt_by_number(session, current_user.id, found.slug, number)
+    if record is None:
+        abort(404)
+    graded_in = course_cache().get(session, record.version_id).module(found.slug) or found
+    assert graded_in.quiz is not None
+    progress = course_progress(session, current_user.id, live_course().course).of(found.slug)
+    return render_template(
+        "learning/attempt.html",
+        module=found,
+        quiz=graded_in.quiz,
+        text=graded_in.quiz.text(record.lang),
+        record=record,
+        progress=progress,
+        lang=record.lang,
+    )

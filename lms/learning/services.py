@@ -1,0 +1,241 @@
+"""What a learner does: finish lessons, answer checks, submit quizzes, earn the certificate."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Insert, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from lms.content import Course, Module
+from lms.content.questions import Question
+from lms.learning.progress import course_progress
+from lms.models import Bookmark, Certificate, CheckAnswer, LessonCompletion, QuizAttempt
+from lms.models.types import utcnow
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+class NoAttemptsLeft(Exception):
+    """The learner has used every attempt the quiz allows."""
+
+
+class AttemptConflict(Exception):
+    """Another attempt took the same number at the same moment; submitting again works."""
+
+
+def _insert_ignoring_conflicts(session: Session, table: Any, values: Mapping[str, Any]) -> Insert:
+    """INSERT that skips the row if any unique key already holds it (race-free, DESIGN §6)."""
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table).values(**values).on_conflict_do_nothing()  # type: ignore[no-any-return]
+
+
+def _upsert(
+    session: Session, model: Any, keys: Mapping[str, Any], values: Mapping[str, Any]
+) -> None:
+    """Insert a row or, if its unique key exists, update it in place."""
+    result = session.execute(
+        _insert_ignoring_conflicts(session, model.__table__, {**keys, **values})
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        conditions = [getattr(model, k) == v for k, v in keys.items()]
+        session.execute(update(model).where(*conditions).values(**values))
+
+
+def complete_lesson(
+    session: Session, user_id: int, module_slug: str, lesson_slug: str, version_id: int
+) -> None:
+    """Record a finished lesson; finishing it again changes nothing."""
+    session.execute(
+        _insert_ignoring_conflicts(
+            session,
+            LessonCompletion.__table__,
+            {
+                "user_id": user_id,
+                "module_slug": module_slug,
+                "lesson_slug": lesson_slug,
+                "version_id": version_id,
+                "completed_at": utcnow(),
+            },
+        )
+    )
+
+
+def remember_place(
+    session: Session, user_id: int, module_slug: str, lesson_slug: str | None
+) -> None:
+    """Keep where the learner is, for "continue where you left off"."""
+    _upsert(
+        session,
+        Bookmark,
+        {"user_id": user_id},
+        {"module_slug": module_slug, "lesson_slug": lesson_slug, "updated_at": utcnow()},
+    )
+
+
+def bookmark(session: Session, user_id: int) -> Bookmark | None:
+    """Where the learner last was."""
+    return session.get(Bookmark, user_id)
+
+
+def answer_check(
+    session: Session, user_id: int, question: Question, response: Any, version_id: int
+) -> None:
+    """Grade a knowledge check and keep the learner's latest answer."""
+    grade = question.grade(response)
+    _upsert(
+        session,
+        CheckAnswer,
+        {"user_id": user_id, "question_id": question.id},
+        {
+            "version_id": version_id,
+            "response": response,
+            "score": grade.score,
+            "max_score": grade.max_score,
+            "answered_at": utcnow(),
+        },
+    )
+
+
+def check_answers(session: Session, user_id: int, question_ids: list[str]) -> dict[str, Any]:
+    """The learner's latest responses to these checks, by question id."""
+    if not question_ids:
+        return {}
+    rows = session.execute(
+        select(CheckAnswer.question_id, CheckAnswer.response).where(
+            CheckAnswer.user_id == user_id, CheckAnswer.question_id.in_(question_ids)
+        )
+    )
+    return {question_id: response for question_id, response in rows}
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A quiz form as submitted."""
+
+    token: str
+    version_id: int
+    lang: str
+    responses: dict[str, Any]
+
+
+def submit_quiz(
+    session: Session, user_id: int, module: Module, submission: Submission
+) -> QuizAttempt:
+    """Grade a quiz on the server and record the attempt exactly once per submitted form."""
+    existing = session.scalars(
+        select(QuizAttempt).where(
+            QuizAttempt.submission_token == submission.token, QuizAttempt.user_id == user_id
+        )
+    ).first()
+    if existing is not None:
+        return existing  # a resent form: the first submission already counts
+    quiz = module.quiz
+    assert quiz is not None
+    used = (
+        session.scalar(
+            select(func.count())
+            .select_from(QuizAttempt)
+            .where(QuizAttempt.user_id == user_id, QuizAttempt.module_slug == module.slug)
+        )
+        or 0
+    )
+    if quiz.max_attempts and used >= quiz.max_attempts:
+        raise NoAttemptsLeft
+    questions = quiz.text(submission.lang).questions
+    grades = {q.id: q.grade(submission.responses.get(q.id)) for q in questions}
+    score = sum(g.score for g in grades.values())
+    total = sum(g.max_score for g in grades.values())
+    percent = round(100 * score / total, 2) if total else 0.0
+    values = {
+        "user_id": user_id,
+        "module_slug": module.slug,
+        "number": used + 1,
+        "submission_token": submission.token,
+        "version_id": submission.version_id,
+        "lang": submission.lang,
+        "responses": submission.responses,
+        "scores": {qid: g.score for qid, g in grades.items()},
+        "score": score,
+        "max_score": total,
+        "percent": percent,
+        "passed": percent >= quiz.pass_mark,
+        "submitted_at": utcnow(),
+    }
+    session.execute(_insert_ignoring_conflicts(session, QuizAttempt.__table__, values))
+    attempt = session.scalars(
+        select(QuizAttempt).where(QuizAttempt.submission_token == submission.token)
+    ).first()
+    if attempt is None or attempt.user_id != user_id:
+        raise AttemptConflict
+    return attempt
+
+
+def attempt_by_number(
+    session: Session, user_id: int, module_slug: str, number: int
+) -> QuizAttempt | None:
+    """One of the learner's own attempts."""
+    return session.scalars(
+        select(QuizAttempt).where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.module_slug == module_slug,
+            QuizAttempt.number == number,
+        )
+    ).first()
+
+
+def attempts_of(session: Session, user_id: int, module_slug: str) -> list[QuizAttempt]:
+    """The learner's attempts at a module quiz, oldest first."""
+    return list(
+        session.scalars(
+            select(QuizAttempt)
+            .where(QuizAttempt.user_id == user_id, QuizAttempt.module_slug == module_slug)
+            .order_by(QuizAttempt.number)
+        )
+    )
+
+
+def new_certificate_code() -> str:
+    """A random, readable code such as K7QM-2XDA-9TPW."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+def certificate_of(session: Session, user_id: int) -> Certificate | None:
+    """The learner's certificate, if issued."""
+    return session.scalars(select(Certificate).where(Certificate.user_id == user_id)).first()
+
+
+def issue_certificate_if_complete(
+    session: Session, user_id: int, course: Course, version_id: int
+) -> Certificate | None:
+    """Issue the certificate once the whole pre-course is complete (only ever one per learner)."""
+    if not course_progress(session, user_id, course).complete:
+        return certificate_of(session, user_id)
+    session.execute(
+        _insert_ignoring_conflicts(
+            session,
+            Certificate.__table__,
+            {
+                "user_id": user_id,
+                "code": new_certificate_code(),
+                "version_id": version_id,
+                "issued_at": utcnow(),
+            },
+        )
+    )
+    return certificate_of(session, user_id)
+
+
+def certificate_by_code(session: Session, code: str) -> Certificate | None:
+    """The certificate with this public code (case and dashes as typed do not matter)."""
+    cleaned = "".join(c for c in code.upper() if c.isalnum())
+    if len(cleaned) != 12:
+        return None
+    formatted = "-".join(cleaned[i : i + 4] for i in range(0, 12, 4))
+    return session.scalars(select(Certificate).where(Certificate.code == formatted)).first()

@@ -1,0 +1,12 @@
+"""The management area shared by instructors and administrators."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from lms.manage import views
+
+
+def init_app(app: Flask) -> None:
+    """Register the `manage` blueprint."""
+    app.register_blueprint(views.blueprint)

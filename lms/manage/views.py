@@ -1,0 +1,52 @@
+"""The management area: its start page and the user list (administrators)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+
+from lms.auth import services as accounts
+from lms.auth.access import admin_required, staff_required
+from lms.db import db_session
+from lms.i18n import gettext as _
+from lms.auth.labels import role_label
+from lms.manage.forms import RoleForm
+from lms.models import Role, User
+
+blueprint = Blueprint("manage", __name__, url_prefix="/manage")
+
+
+@blueprint.route("")
+@staff_required
+def index() -> ResponseReturnValue:
+    """List the management sections this person may use."""
+    return render_template("manage/index.html")
+
+
+@blueprint.route("/users")
+@admin_required
+def users() -> ResponseReturnValue:
+    """List every account with a form to change its role."""
+    people = accounts.list_users(db_session())
+    forms = {user.id: RoleForm(prefix=f"user-{user.id}", role=user.role.value) for user in people}
+    return render_template("manage/users.html", users=people, forms=forms)
+
+
+@blueprint.route("/users/<int:user_id>/role", methods=["POST"])
+@admin_required
+def change_role(user_id: int) -> ResponseReturnValue:
+    """Give one account a new role."""
+    user = db_session().get(User, user_id)
+    if user is None:
+        abort(404)
+    form = RoleForm(prefix=f"user-{user.id}")
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        accounts.change_role(db_session(), user, Role(form.role.data))
+    except accounts.LastAdmin:
+        flash(_("%(name)s is the only administrator. Make someone else an administrator first.", name=user.name), "error")
+    else:
+        db_session().commit()
+        flash(_("The role of %(name)s is now: %(role)s.", name=user.name, role=role_label(user.role)), "success")
+    return redirect(url_for("manage.users"))

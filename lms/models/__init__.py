@@ -1,0 +1,33 @@
+"""All models; importing this package registers every table on lms.db.Base.metadata."""
+
+from lms.models.cohort import Cohort, Enrollment
+from lms.models.types import UTCDateTime, utcnow
+from lms.models.user import Role, User, normalize_email
+
+# Course and progress models (lms/models/course.py, lms/models/progress.py, owned by
+# lms/courses and lms/learning) are imported here too, so Alembic and the tests see them:
+from lms.models.course import ContentFile, CourseVersion
+from lms.models.progress import (
+    Bookmark,
+    Certificate,
+    CheckAnswer,
+    LessonCompletion,
+    QuizAttempt,
+)
+
+__all__ = [
+    "Bookmark",
+    "Certificate",
+    "CheckAnswer",
+    "ContentFile",
+    "CourseVersion",
+    "LessonCompletion",
+    "QuizAttempt",
+    "Cohort",
+    "Enrollment",
+    "Role",
+    "UTCDateTime",
+    "User",
+    "normalize_email",
+    "utcnow",
+]

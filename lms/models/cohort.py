@@ -1,0 +1,44 @@
+"""Cohorts (course editions) and who is enrolled in them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import Base
+from lms.models.types import UTCDateTime, utcnow
+from lms.models.user import User
+
+
+class Cohort(Base):
+    """One edition of the course, joined through its invitation link."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date | None]
+    invite_token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Cohort {self.id} {self.name!r}>"
+
+
+class Enrollment(Base):
+    """A user's membership of a cohort; the unique key makes joining twice harmless."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (UniqueConstraint("user_id", "cohort_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    # lazy="raise": pages load what they show with explicit joins, so the number of SQL
+    # statements per page cannot grow with the number of enrollments.
+    user: Mapped[User] = relationship(lazy="raise")
+    cohort: Mapped[Cohort] = relationship(lazy="raise")

@@ -1,0 +1,40 @@
+"""Values every template can use, and the start page redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, redirect
+from flask.typing import ResponseReturnValue
+
+from lms.auth.identity import current_account
+from lms.auth.labels import role_label
+from lms.i18n import LANGUAGE_NAMES, LANGUAGES, current_language
+from lms.urls import current_path, home_url
+
+
+def template_globals() -> dict[str, Any]:
+    """Give templates the signed-in user, the languages and the course home address."""
+    return {
+        "account": current_account(),
+        "languages": LANGUAGES,
+        "language_names": LANGUAGE_NAMES,
+        "current_language": current_language(),
+        "current_path": current_path,
+        "home_url": home_url,
+        "role_label": role_label,
+    }
+
+
+def start() -> ResponseReturnValue:
+    """Send "/" to the course home (or the account page until the course is installed)."""
+    return redirect(home_url())
+
+
+def init_app(app: Flask) -> None:
+    """Install the template globals and the "/" route."""
+    # Drop the blank lines block tags leave behind: pages stay small on slow connections.
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.context_processor(template_globals)
+    app.add_url_rule("/", "index", start)

@@ -1,0 +1,30 @@
+"""Form validators with messages in the interface language."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import current_app
+from wtforms.validators import ValidationError
+
+from lms.i18n import gettext
+
+# Deliberately loose: the only proof an address works is mail reaching it; this catches typos
+# such as a missing "@" or domain.
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+def email_address(_form: Any, field: Any) -> None:
+    """Require something shaped like an email address."""
+    if not EMAIL_PATTERN.match((field.data or "").strip()):
+        raise ValidationError(gettext("Enter an email address such as name@example.org."))
+
+
+def password_length(_form: Any, field: Any) -> None:
+    """Require the configured minimum password length."""
+    minimum: int = current_app.config["LMS_MIN_PASSWORD_LENGTH"]
+    if len(field.data or "") < minimum:
+        raise ValidationError(
+            gettext("Use at least %(num)d characters. A short sentence is easy to remember.", num=minimum)
+        )
