@@ -1,4 +1,4 @@
-"""Localized error pages: 400 (expired form), 403, 404 and 500."""
+"""Localized error pages: 400 (and its expired-form case), 403, 404 and 500."""
 
 from __future__ import annotations
 
@@ -13,6 +13,11 @@ from lms.db import db_session
 def csrf_error(_error: CSRFError) -> ResponseReturnValue:
     """Explain an expired or missing form token and how to send the form again."""
     return render_template("errors/csrf.html"), 400
+
+
+def bad_request(_error: HTTPException) -> ResponseReturnValue:
+    """Say that the request was not understood."""
+    return render_template("errors/400.html"), 400
 
 
 def forbidden(_error: HTTPException) -> ResponseReturnValue:
@@ -35,6 +40,7 @@ def server_error(_error: Exception) -> ResponseReturnValue:
 def init_app(app: Flask) -> None:
     """Register the error pages."""
     app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(400, bad_request)
     app.register_error_handler(403, forbidden)
     app.register_error_handler(404, not_found)
     app.register_error_handler(500, server_error)

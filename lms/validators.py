@@ -15,6 +15,11 @@ from lms.i18n import gettext
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 
+def strip(value: Any) -> Any:
+    """Filter: drop the spaces people paste around names and addresses."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def email_address(_form: Any, field: Any) -> None:
     """Require something shaped like an email address."""
     if not EMAIL_PATTERN.match((field.data or "").strip()):

@@ -131,9 +131,9 @@ class TestManage:
     ) -> None:
         cohort = _cohort(app, "Edition with two")
         _cohort(app, "Empty edition")
+        members = [make_user(), make_user()]
         with app.app_context():
-            for _ in range(2):
-                user = make_user()
+            for user in members:
                 services.enroll(db_session(), user, cohort)
             db_session().commit()
         page = staff.get("/manage/cohorts").get_data(as_text=True)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import EqualTo, InputRequired
+from wtforms.validators import DataRequired, EqualTo, InputRequired
 
 from lms.forms import Form
 from lms.i18n import CONTENT_LANGUAGES, LANGUAGE_NAMES, LANGUAGES, lazy_gettext
-from lms.validators import password_length
+from lms.validators import password_length, strip
 
 
 class LoginForm(Form):
@@ -15,7 +15,8 @@ class LoginForm(Form):
 
     email = StringField(
         lazy_gettext("Email"),
-        validators=[InputRequired(lazy_gettext("Enter your email address."))],
+        filters=[strip],
+        validators=[DataRequired(lazy_gettext("Enter your email address."))],
     )
     password = PasswordField(
         lazy_gettext("Password"),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from wtforms import DateField, PasswordField, StringField
-from wtforms.validators import EqualTo, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
 from lms.forms import Form
 from lms.i18n import lazy_gettext
-from lms.validators import email_address, password_length
+from lms.validators import email_address, password_length, strip
 
 
 class CohortForm(Form):
@@ -16,8 +16,9 @@ class CohortForm(Form):
     name = StringField(
         lazy_gettext("Name"),
         description=lazy_gettext('For example "39th edition, March 2017".'),
+        filters=[strip],
         validators=[
-            InputRequired(lazy_gettext("Give the cohort a name.")),
+            DataRequired(lazy_gettext("Give the cohort a name.")),
             Length(max=200, message=lazy_gettext("Use at most 200 characters.")),
         ],
     )
@@ -33,14 +34,16 @@ class SignupForm(Form):
     name = StringField(
         lazy_gettext("Full name"),
         description=lazy_gettext("As it should appear on your certificate."),
+        filters=[strip],
         validators=[
-            InputRequired(lazy_gettext("Enter your name.")),
+            DataRequired(lazy_gettext("Enter your name.")),
             Length(max=200, message=lazy_gettext("Use at most 200 characters.")),
         ],
     )
     email = StringField(
         lazy_gettext("Email"),
-        validators=[InputRequired(lazy_gettext("Enter your email address.")), email_address],
+        filters=[strip],
+        validators=[DataRequired(lazy_gettext("Enter your email address.")), email_address],
     )
     password = PasswordField(
         lazy_gettext("Password"),

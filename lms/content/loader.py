@@ -29,7 +29,13 @@ from lms.content.questions import Question, build_question
 from lms.content.questions.base import BuildContext
 from lms.content.render import LMS_LINKS, LinkStyle, render_markdown
 
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_WORD = re.compile(r"\w+(?:[-'’.,]\w+)*")
+_ADDRESS = re.compile(r"\]\([^)]*\)|<?https?://\S+")
+
+
+def count_words(markdown_text: str) -> int:
+    """Words a reader reads: addresses and link targets do not count, "10.c.1" is one word."""
+    return len(_WORD.findall(_ADDRESS.sub("] ", markdown_text)))
 _REFERENCES = re.compile(
     r"^##\s+(References|Referencias|Bibliography|Bibliografía)\s*$", re.MULTILINE
 )
@@ -120,7 +126,7 @@ class _ModuleBuilder:
             title,
             minutes,
             parts,
-            len(_WORD.findall(doc.body)),
+            count_words(doc.body),
             bool(_REFERENCES.search(doc.body)),
         )
 
