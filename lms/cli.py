@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -52,8 +53,19 @@ def database_errors(app: Flask) -> Iterator[None]:
         ) from error
 
 
+def _sqlite_file_missing(app: Flask) -> bool:
+    """True when the database is an SQLite file that does not exist yet."""
+    url = get_engine(app).url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return False
+    return not Path(url.database).exists()
+
+
 def require_current_schema(app: Flask) -> None:
     """Stop with instructions unless the database is at the newest migration."""
+    # Checked first: connecting would create an empty file (or fail on a missing folder).
+    if _sqlite_file_missing(app):
+        raise click.ClickException("The database has no tables yet. Run `lms init` first.")
     with database_errors(app):
         current = migrate.current_revision(app)
     head = migrate.head_revision()
@@ -173,6 +185,8 @@ def set_password_command(email: str, password: str | None) -> None:
 def db_upgrade_command(revision: str) -> None:
     """Upgrade the database (like `lms init`, without touching the secret key)."""
     app = _app()
+    # The default SQLite file lives in the instance folder, which may not exist yet.
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     with database_errors(app):
         migrate.upgrade(app, revision)
     click.echo(f"The database is at revision {migrate.current_revision(app)}.")

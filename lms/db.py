@@ -113,12 +113,16 @@ def insert_or_ignore(
     """
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
-        return sqlite.insert(table).values(values).on_conflict_do_nothing(
-            index_elements=list(conflict_columns)
+        return (
+            sqlite.insert(table)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=list(conflict_columns))
         )
     if dialect == "postgresql":
-        return postgresql.insert(table).values(values).on_conflict_do_nothing(
-            index_elements=list(conflict_columns)
+        return (
+            postgresql.insert(table)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=list(conflict_columns))
         )
     raise NotImplementedError(f"insert_or_ignore does not support the {dialect} database")
 

@@ -31,5 +31,8 @@ def password_length(_form: Any, field: Any) -> None:
     minimum: int = current_app.config["LMS_MIN_PASSWORD_LENGTH"]
     if len(field.data or "") < minimum:
         raise ValidationError(
-            gettext("Use at least %(num)d characters. A short sentence is easy to remember.", num=minimum)
+            gettext(
+                "Use at least %(num)d characters. A short sentence is easy to remember.",
+                num=minimum,
+            )
         )

@@ -88,9 +88,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return TEST_DATABASE_URL
 
 
-def make_test_app(
-    tmp_path: Path, database_url: str, **settings: Any
-) -> Flask:
+def make_test_app(tmp_path: Path, database_url: str, **settings: Any) -> Flask:
     """Create an app for tests: CSRF off unless asked, a private instance folder."""
     config: dict[str, Any] = {
         "TESTING": True,

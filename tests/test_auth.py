@@ -231,7 +231,11 @@ class TestChangePassword:
         login(client, user)
         response = client.post(
             "/account/password",
-            data={"current_password": "correct horse battery", "new_password": new, "confirm": confirm},
+            data={
+                "current_password": "correct horse battery",
+                "new_password": new,
+                "confirm": confirm,
+            },
         )
         assert response.status_code == 422
         assert message in response.get_data(as_text=True)
@@ -261,9 +265,12 @@ class TestChangePassword:
         assert other_device.get("/account").status_code == 302
 
         fresh = app.test_client()
-        assert fresh.post(
-            "/login", data={"email": user.email, "password": "correct horse battery"}
-        ).status_code == 422
+        assert (
+            fresh.post(
+                "/login", data={"email": user.email, "password": "correct horse battery"}
+            ).status_code
+            == 422
+        )
         login(fresh, user, password="a brand new secret")
 
 

@@ -36,9 +36,7 @@ class TestAccess:
     """Only instructors and administrators manage cohorts."""
 
     @pytest.mark.parametrize("page", MANAGE_PAGES)
-    def test_anonymous_is_sent_to_sign_in(
-        self, app: Flask, client: FlaskClient, page: str
-    ) -> None:
+    def test_anonymous_is_sent_to_sign_in(self, app: Flask, client: FlaskClient, page: str) -> None:
         cohort = _cohort(app)
         response = client.get(page.format(id=cohort.id))
         assert response.status_code == 302
@@ -106,7 +104,8 @@ class TestManage:
 
     def test_create_shows_the_invitation_link(self, app: Flask, staff: FlaskClient) -> None:
         response = staff.post(
-            "/manage/cohorts/new", data={"name": "39th edition, March 2017", "starts_on": "2017-03-06"}
+            "/manage/cohorts/new",
+            data={"name": "39th edition, March 2017", "starts_on": "2017-03-06"},
         )
         assert response.status_code == 302
         page = staff.get(response.headers["Location"]).get_data(as_text=True)
@@ -243,15 +242,30 @@ class TestJoin:
                 "Use at least 10 characters.",
             ),
             (
-                {"name": "A", "email": "a@example.org", "password": "long password 1", "confirm": "long password 2"},
+                {
+                    "name": "A",
+                    "email": "a@example.org",
+                    "password": "long password 1",
+                    "confirm": "long password 2",
+                },
                 "The two passwords are not the same.",
             ),
             (
-                {"name": "A", "email": "not an email", "password": "long password", "confirm": "long password"},
+                {
+                    "name": "A",
+                    "email": "not an email",
+                    "password": "long password",
+                    "confirm": "long password",
+                },
                 "Enter an email address such as name@example.org.",
             ),
             (
-                {"name": "", "email": "a@example.org", "password": "long password", "confirm": "long password"},
+                {
+                    "name": "",
+                    "email": "a@example.org",
+                    "password": "long password",
+                    "confirm": "long password",
+                },
                 "Enter your name.",
             ),
         ],
@@ -274,7 +288,7 @@ class TestJoin:
         make_user: Callable[..., User],
     ) -> None:
         cohort = _cohort(app)
-        existing = make_user(email="ana@example.org", password="0123456789")
+        existing = make_user(email="ana@example.org", password="0123456789", ui_language="en")
         response = client.post(
             f"/join/{cohort.invite_token}",
             data={

@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select, text
 
-from tests.conftest import is_postgres
 from lms.db import db_session, get_engine, insert_or_ignore, lock_for_write, make_engine
 from lms.models import Cohort, Enrollment, User
+from tests.conftest import is_postgres
 
 sqlite_only = pytest.mark.skipif(is_postgres(), reason="SQLite connection settings")
 

@@ -163,7 +163,11 @@ def _catalog(language: str) -> Any:
 @pytest.mark.parametrize("language", ["es", "pt"])
 def test_every_message_is_translated(language: str) -> None:
     catalog = _catalog(language)
-    missing = [m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string))]
+    missing = [
+        m.id
+        for m in catalog
+        if m.id and not (m.string if isinstance(m.string, str) else all(m.string))
+    ]
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert not missing, f"untranslated in {language}: {missing}"
     assert not fuzzy, f"fuzzy (unchecked) in {language}: {fuzzy}"
@@ -190,7 +194,14 @@ def test_compiled_catalogs_match_the_po_files(language: str) -> None:
 
 def test_catalogs_hold_every_message_in_the_code() -> None:
     method_map = [("lms/**.py", "python"), ("lms/templates/**.html", "jinja2")]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None}
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "lazy_gettext": None,
+        "_l": None,
+        "N_": None,
+    }
     found = {
         message if isinstance(message, str) else message[0]
         for _file, _line, message, _comments, _context in extract_from_dir(
@@ -198,7 +209,9 @@ def test_catalogs_hold_every_message_in_the_code() -> None:
         )
     }
     for language in ("es", "pt", "en"):
-        catalog_ids = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog(language) if m.id}
+        catalog_ids = {
+            m.id if isinstance(m.id, str) else m.id[0] for m in _catalog(language) if m.id
+        }
         missing = sorted(found - catalog_ids)
         assert not missing, (
             f"lms/translations/{language} lacks {len(missing)} message(s) from the code, e.g. "

@@ -47,7 +47,9 @@ def test_users_page_is_for_admins_only(
     target = make_user()
     login(client, make_user(role=role))
     assert client.get("/manage/users").status_code == 403
-    response = client.post(f"/manage/users/{target.id}/role", data={f"user-{target.id}-role": "admin"})
+    response = client.post(
+        f"/manage/users/{target.id}/role", data={f"user-{target.id}-role": "admin"}
+    )
     assert response.status_code == 403
     assert _role(app, target) == Role.LEARNER
 

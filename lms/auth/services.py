@@ -153,7 +153,9 @@ def set_password(session: Session, user: User, new: str) -> None:
 def change_role(session: Session, user: User, role: Role) -> None:
     """Give `user` a new role, refusing to demote the last administrator."""
     if user.role == Role.ADMIN and role != Role.ADMIN:
-        admins = session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN))
+        admins = session.scalar(
+            select(func.count()).select_from(User).where(User.role == Role.ADMIN)
+        )
         if (admins or 0) <= 1:
             raise LastAdmin()
     user.role = role

@@ -41,7 +41,9 @@ def login() -> ResponseReturnValue:
     try:
         user = services.authenticate(db_session(), form.email.data, form.password.data)
     except services.InvalidCredentials:
-        form.form_errors.append(_("The email or password is not correct. Check both and try again."))
+        form.form_errors.append(
+            _("The email or password is not correct. Check both and try again.")
+        )
         return render_template("auth/login.html", form=form), INVALID
     flask_login.login_user(user, remember=bool(form.remember.data))
     return redirect(next_or_home(form.next.data))
@@ -105,7 +107,9 @@ def change_password() -> ResponseReturnValue:
             remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
             # The session version changed; sign in again here so only the other copies expire.
             flask_login.login_user(user, remember=remembered)
-            flash(_("Your password has been changed. Other devices have been signed out."), "success")
+            flash(
+                _("Your password has been changed. Other devices have been signed out."), "success"
+            )
             return redirect(url_for("auth.account"))
     status = INVALID if form.errors else 200
     return render_template("auth/change_password.html", form=form), status

@@ -99,7 +99,9 @@ def cohorts_of(session: Session, user: User) -> list[Cohort]:
 def is_enrolled(session: Session, user: User, cohort: Cohort) -> bool:
     """Return True if `user` is a member of `cohort`."""
     found = session.scalar(
-        select(Enrollment.id).where(Enrollment.user_id == user.id, Enrollment.cohort_id == cohort.id)
+        select(Enrollment.id).where(
+            Enrollment.user_id == user.id, Enrollment.cohort_id == cohort.id
+        )
     )
     return found is not None
 

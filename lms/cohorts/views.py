@@ -47,7 +47,10 @@ def create() -> ResponseReturnValue:
     if form.validate_on_submit():
         cohort = services.create_cohort(db_session(), form.name.data, form.starts_on.data)
         db_session().commit()
-        flash(_("The cohort has been created. Share its invitation link with the participants."), "success")
+        flash(
+            _("The cohort has been created. Share its invitation link with the participants."),
+            "success",
+        )
         return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
     return render_template("cohorts/create.html", form=form), INVALID if form.errors else 200
 

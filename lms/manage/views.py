@@ -7,9 +7,9 @@ from flask.typing import ResponseReturnValue
 
 from lms.auth import services as accounts
 from lms.auth.access import admin_required, staff_required
+from lms.auth.labels import role_label
 from lms.db import db_session
 from lms.i18n import gettext as _
-from lms.auth.labels import role_label
 from lms.manage.forms import RoleForm
 from lms.models import Role, User
 
@@ -45,8 +45,17 @@ def change_role(user_id: int) -> ResponseReturnValue:
     try:
         accounts.change_role(db_session(), user, Role(form.role.data))
     except accounts.LastAdmin:
-        flash(_("%(name)s is the only administrator. Make someone else an administrator first.", name=user.name), "error")
+        flash(
+            _(
+                "%(name)s is the only administrator. Make someone else an administrator first.",
+                name=user.name,
+            ),
+            "error",
+        )
     else:
         db_session().commit()
-        flash(_("The role of %(name)s is now: %(role)s.", name=user.name, role=role_label(user.role)), "success")
+        flash(
+            _("The role of %(name)s is now: %(role)s.", name=user.name, role=role_label(user.role)),
+            "success",
+        )
     return redirect(url_for("manage.users"))

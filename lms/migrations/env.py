@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
@@ -13,7 +13,7 @@ from lms.db import Base
 from lms.models.types import UTCDateTime
 
 
-def render_item(kind: str, item: Any, _context: AutogenContext) -> str | bool:
+def render_item(kind: str, item: Any, _context: AutogenContext) -> str | Literal[False]:
     """Write UTCDateTime as the plain column type, so revisions never import model code."""
     if kind == "type" and isinstance(item, UTCDateTime):
         return "sa.DateTime(timezone=True)"

@@ -1,8 +1,6 @@
 """All models; importing this package registers every table on lms.db.Base.metadata."""
 
 from lms.models.cohort import Cohort, Enrollment
-from lms.models.types import UTCDateTime, utcnow
-from lms.models.user import Role, User, normalize_email
 
 # Course and progress models (lms/models/course.py, lms/models/progress.py, owned by
 # lms/courses and lms/learning) are imported here too, so Alembic and the tests see them:
@@ -14,17 +12,19 @@ from lms.models.progress import (
     LessonCompletion,
     QuizAttempt,
 )
+from lms.models.types import UTCDateTime, utcnow
+from lms.models.user import Role, User, normalize_email
 
 __all__ = [
     "Bookmark",
     "Certificate",
     "CheckAnswer",
+    "Cohort",
     "ContentFile",
     "CourseVersion",
+    "Enrollment",
     "LessonCompletion",
     "QuizAttempt",
-    "Cohort",
-    "Enrollment",
     "Role",
     "UTCDateTime",
     "User",

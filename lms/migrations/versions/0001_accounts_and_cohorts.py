@@ -76,9 +76,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_enrollments")),
-        sa.UniqueConstraint(
-            "user_id", "cohort_id", name=op.f("uq_enrollments_user_id_cohort_id")
-        ),
+        sa.UniqueConstraint("user_id", "cohort_id", name=op.f("uq_enrollments_user_id_cohort_id")),
     )
     with op.batch_alter_table("enrollments") as batch_op:
         batch_op.create_index(batch_op.f("ix_enrollments_cohort_id"), ["cohort_id"], unique=False)

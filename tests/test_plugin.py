@@ -1,0 +1,122 @@
+"""The plugin form: the LMS mounted at /lms inside a host Flask application."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from lms.auth import services as accounts
+from lms.db import Base, db_session, get_engine
+from lms.models import Role
+from tests.conftest import TEST_DATABASE_URL
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "host_app.py"
+
+
+def _example() -> ModuleType:
+    """Import examples/host_app.py, so the documented example is the one tested."""
+    spec = importlib.util.spec_from_file_location("host_app_example", EXAMPLE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def host(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The example host app with the LMS at /lms on the test database."""
+    host_app: Flask = _example().create_host_app(
+        {
+            "DATABASE_URL": database_url,
+            "INSTANCE_PATH": str(tmp_path / "lms-instance"),
+            "WTF_CSRF_ENABLED": False,
+            "TESTING": True,
+        }
+    )
+    lms_app: Flask = host_app.extensions["lms"]
+    if TEST_DATABASE_URL is None:
+        Base.metadata.create_all(get_engine(lms_app))
+    with lms_app.app_context():
+        accounts.create_user(
+            db_session(),
+            email="ana@example.org",
+            name="Ana",
+            password="0123456789",
+            role=Role.INSTRUCTOR,
+        )
+        db_session().commit()
+    yield host_app
+    get_engine(lms_app).dispose()
+
+
+@pytest.fixture
+def browser(host: Flask) -> FlaskClient:
+    return host.test_client()
+
+
+def sign_in(browser: FlaskClient) -> None:
+    """Sign in through the prefixed sign-in form."""
+    response = browser.post(
+        "/lms/login", data={"email": "ana@example.org", "password": "0123456789"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/lms/")
+
+
+def test_the_host_keeps_its_own_pages(browser: FlaskClient) -> None:
+    assert "Ministry training portal" in browser.get("/").get_data(as_text=True)
+
+
+def test_lms_pages_link_within_the_prefix(browser: FlaskClient) -> None:
+    page = browser.get("/lms/login").get_data(as_text=True)
+    assert 'action="/lms/login"' in page
+    assert 'href="/lms/static/lms.css"' in page
+    assert browser.get("/lms/static/lms.css").status_code == 200
+    assert browser.get("/lms/account").headers["Location"] == "/lms/login?next=%2Flms%2Faccount"
+
+
+def test_sign_in_through_the_prefix(browser: FlaskClient) -> None:
+    sign_in(browser)
+    cookie = browser.get_cookie("lms_session", path="/lms")
+    assert cookie is not None and cookie.path == "/lms"
+    page = browser.get("/lms/account").get_data(as_text=True)
+    assert "ana@example.org" in page
+    assert 'action="/lms/logout"' in page
+    assert browser.get("/lms/manage/cohorts").status_code == 200
+
+
+def test_sign_in_returns_to_the_prefixed_page(browser: FlaskClient) -> None:
+    login_url = browser.get("/lms/manage/cohorts").headers["Location"]
+    response = browser.post(
+        login_url,
+        data={"email": "ana@example.org", "password": "0123456789", "next": "/lms/manage/cohorts"},
+    )
+    assert response.headers["Location"] == "/lms/manage/cohorts"
+
+
+def test_host_and_lms_sessions_do_not_clash(browser: FlaskClient) -> None:
+    browser.get("/")
+    sign_in(browser)
+    assert "visits to the host site: 2" in browser.get("/").get_data(as_text=True)
+    assert browser.get("/lms/account").status_code == 200
+
+
+def test_language_switch_stays_under_the_prefix(browser: FlaskClient) -> None:
+    response = browser.post("/lms/language", data={"language": "pt", "next": "/lms/login"})
+    assert response.headers["Location"] == "/lms/login"
+    cookie = browser.get_cookie("lang", path="/lms")
+    assert cookie is not None and cookie.path == "/lms"
+    assert '<html lang="pt">' in browser.get("/lms/login").get_data(as_text=True)
+
+
+def test_sign_out_through_the_prefix(browser: FlaskClient) -> None:
+    sign_in(browser)
+    response = browser.post("/lms/logout")
+    assert response.headers["Location"] == "/lms/login"
+    assert browser.get("/lms/account").status_code == 302
