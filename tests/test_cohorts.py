@@ -88,8 +88,8 @@ class TestAccess:
         self, client: FlaskClient, make_user: Callable[..., User], login: Callable[..., Any]
     ) -> None:
         login(client, make_user(role=Role.INSTRUCTOR))
-        assert client.get("/manage/cohorts/999").status_code == 404
-        assert client.post("/manage/cohorts/999/invite").status_code == 404
+        assert client.get("/manage/cohorts/987654321").status_code == 404
+        assert client.post("/manage/cohorts/987654321/invite").status_code == 404
 
 
 class TestManage:

@@ -105,6 +105,11 @@ def test_invalid_role_or_user(
 ) -> None:
     admin = make_user(role=Role.ADMIN)
     login(client, admin)
-    assert client.post("/manage/users/999/role", data={"user-999-role": "admin"}).status_code == 404
+    assert (
+        client.post(
+            "/manage/users/987654321/role", data={"user-987654321-role": "admin"}
+        ).status_code
+        == 404
+    )
     bad = client.post(f"/manage/users/{admin.id}/role", data={f"user-{admin.id}-role": "king"})
     assert bad.status_code == 400

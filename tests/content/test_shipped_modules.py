@@ -49,4 +49,4 @@ def test_quiz_is_varied_explained_and_teaches_on_wrong_answers(module: Module) -
             assert q.explanation_html, f"{quiz.texts[lang].path}: {q.id} has no explanation"
             if isinstance(q, SingleChoice | MultipleChoice):
                 for option in q.options:
-                    assert option.correct or option.feedback_html, f"{q.id}: wrong option lacks feedback"
+                    assert option.correct or option.feedback_html, f"{q.id}: silent wrong option"
