@@ -120,3 +120,28 @@ def test_sign_out_through_the_prefix(browser: FlaskClient) -> None:
     response = browser.post("/lms/logout")
     assert response.headers["Location"] == "/lms/login"
     assert browser.get("/lms/account").status_code == 302
+
+
+def test_complete_a_lesson_through_the_prefix(host: Flask, browser: FlaskClient) -> None:
+    """A learner's lesson, its knowledge check and its completion all work under /lms."""
+    from sqlalchemy import select
+
+    from lms.courses.services import publish
+    from lms.models import LessonCompletion
+    from tests.content.helpers import small_course
+
+    lms_app: Flask = host.extensions["lms"]
+    with lms_app.app_context():
+        publish(db_session(), small_course())
+        db_session().commit()
+    sign_in(browser)
+    lesson = "/lms/learn/understanding-migration/key-concepts"
+    page = browser.get(lesson).get_data(as_text=True)
+    assert f'action="{lesson}/complete"' in page
+    checked = browser.post(f"{lesson}/check/m1-l1-c1", data={"q-m1-l1-c1": "0"})
+    assert checked.headers["Location"].startswith(lesson)
+    done = browser.post(f"{lesson}/complete")
+    assert done.headers["Location"] == "/lms/learn/understanding-migration/quiz"
+    with lms_app.app_context():
+        completions = db_session().scalars(select(LessonCompletion)).all()
+        assert [c.lesson_slug for c in completions] == ["key-concepts"]

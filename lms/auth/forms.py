@@ -63,8 +63,12 @@ class LanguagesForm(Form):
     )
     content_language = SelectField(
         lazy_gettext("Course content language"),
+        description=lazy_gettext(
+            "The course is written in Spanish and English. With the interface in Portuguese, "
+            "“Same as the interface” shows it in Spanish."
+        ),
         choices=[
-            SelectChoice(AUTO, lazy_gettext("Same as the interface (Spanish with Portuguese)")),
+            SelectChoice(AUTO, lazy_gettext("Same as the interface")),
             *(_language_choice(code) for code in CONTENT_LANGUAGES),
         ],
     )
