@@ -99,3 +99,20 @@ def test_configuration_doc_lists_every_setting(app: Flask) -> None:
     doc = (Path(__file__).parents[1] / "docs" / "configuration.md").read_text(encoding="utf-8")
     for name in [*defaults("/x"), *ENVIRONMENT, "LMS_INSTANCE_PATH"]:
         assert f"`{name}`" in doc, f"docs/configuration.md does not document {name}"
+
+
+@pytest.mark.app_config(PROPAGATE_EXCEPTIONS=False)
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("es", "Algo salió mal"), ("en", "Something went wrong"), ("pt", "Algo deu errado")],
+)
+def test_unexpected_errors_get_a_localized_page(app: Flask, language: str, text: str) -> None:
+    def broken() -> str:
+        raise RuntimeError("a bug")
+
+    app.add_url_rule("/broken", "broken", broken)
+    response = app.test_client().get("/broken", headers={"Accept-Language": language})
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert text in page
+    assert "a bug" not in page
