@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, current_app
 from flask_wtf.csrf import CSRFProtect
 
-from lms import auth, cohorts, courses, db, errors, i18n, learning, manage, templating
+from lms import auth, cohorts, courses, db, errors, i18n, learning, manage, security, templating
 from lms import config as settings
 
 
@@ -47,6 +47,7 @@ def _init_parts(app: Flask) -> None:
     courses.init_app(app)
     learning.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
 

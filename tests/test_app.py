@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from lms import create_app
 from lms.config import from_environment
@@ -116,3 +117,10 @@ def test_unexpected_errors_get_a_localized_page(app: Flask, language: str, text:
     page = response.get_data(as_text=True)
     assert text in page
     assert "a bug" not in page
+
+
+def test_responses_carry_safety_headers(client: FlaskClient) -> None:
+    headers = client.get("/login").headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert headers["Referrer-Policy"] == "same-origin"

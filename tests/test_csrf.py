@@ -66,3 +66,24 @@ def test_pages_carry_the_token_in_every_form(
         page = client.get(url).get_data(as_text=True)
         assert page.count("<form") == len(re.findall(r'name="[\w-]*csrf_token"', page)), url
         assert csrf_token_from(page)
+
+
+def test_role_forms_with_a_prefix_pass_the_check(
+    client: FlaskClient, make_user: Callable[..., User], login: Callable[..., Any]
+) -> None:
+    admin = make_user(role=Role.ADMIN)
+    learner = make_user()
+    login(client, admin)
+    page = client.get("/manage/users").get_data(as_text=True)
+    match = re.search(
+        rf'name="user-{learner.id}-csrf_token"[^>]*value="([^"]+)"', page
+    ) or re.search(rf'value="([^"]+)"[^>]*name="user-{learner.id}-csrf_token"', page)
+    assert match, "the role form carries its own token"
+    response = client.post(
+        f"/manage/users/{learner.id}/role",
+        data={
+            f"user-{learner.id}-csrf_token": match.group(1),
+            f"user-{learner.id}-role": "instructor",
+        },
+    )
+    assert response.status_code == 302

@@ -12,9 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lms.auth import services as accounts
-from lms.db import Base, db_session, get_engine
+from lms.db import db_session, get_engine
 from lms.models import Role
-from tests.conftest import TEST_DATABASE_URL
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "host_app.py"
 
@@ -40,8 +39,6 @@ def host(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         }
     )
     lms_app: Flask = host_app.extensions["lms"]
-    if TEST_DATABASE_URL is None:
-        Base.metadata.create_all(get_engine(lms_app))
     with lms_app.app_context():
         accounts.create_user(
             db_session(),

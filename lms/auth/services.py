@@ -121,7 +121,7 @@ def create_user(
     return user
 
 
-def end_other_sessions(session: Session, user: User) -> None:
+def end_all_sessions(session: Session, user: User) -> None:
     """Bump the session version, so every copied session or remember cookie stops working."""
     # An atomic increment: two sign-outs at once must both invalidate the old cookies.
     session.flush()
@@ -147,7 +147,7 @@ def change_password(
 def set_password(session: Session, user: User, new: str) -> None:
     """Replace the password without checking the old one (for administrators' commands)."""
     user.password_hash = hash_password(new)
-    end_other_sessions(session, user)
+    end_all_sessions(session, user)
 
 
 def change_role(session: Session, user: User, role: Role) -> None:

@@ -54,7 +54,7 @@ def logout() -> ResponseReturnValue:
     """Sign out here and everywhere else: copied cookies stop working too."""
     user = current_account()
     if user is not None:
-        services.end_other_sessions(db_session(), user)
+        services.end_all_sessions(db_session(), user)
         db_session().commit()
     flask_login.logout_user()
     flash(_("You have signed out."), "info")

@@ -54,6 +54,7 @@ def current_language() -> str:
 
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel with the locale selector and register the language switch."""
+    # Imported here: both import lms.auth, whose modules import the helpers above.
     from lms.i18n.selector import select_locale
     from lms.i18n.views import blueprint
 
