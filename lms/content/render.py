@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -135,9 +136,23 @@ def sanitise(html: str) -> str:
     )
 
 
+_converters = threading.local()
+
+
+def _reusable_converter(style: LinkStyle) -> markdown.Markdown:
+    """A converter per link style and thread: building one costs more than most conversions."""
+    cached: dict[LinkStyle, markdown.Markdown] | None = getattr(_converters, "by_style", None)
+    if cached is None:
+        cached = _converters.by_style = {}
+    converter = cached.get(style)
+    if converter is None:
+        converter = cached[style] = _converter(style)
+    return converter.reset()
+
+
 def render_markdown(text: str, lang: str, style: LinkStyle = LMS_LINKS) -> str:
     """Render a block of lesson Markdown to sanitised HTML."""
-    converter = _converter(style)
+    converter = _reusable_converter(style)
     return sanitise(converter.convert(_expand_alerts(text, lang)))
 
 
