@@ -20,6 +20,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SQLALCHEMY_ECHO": False,
         "SECRET_KEY": None,
         "LMS_REDIS_URL": None,
+        # Sign-in attempts (limits syntax: "N per minute; M per hour"). Per address is looser:
+        # a whole class may sign in from one office network at the start of a session.
+        "LMS_SIGN_IN_LIMIT_PER_EMAIL": "5 per minute; 20 per hour",
+        "LMS_SIGN_IN_LIMIT_PER_ADDRESS": "30 per minute; 200 per hour",
+        # Starts every rate-limit key, so installations can share one Redis.
+        "LMS_RATE_LIMIT_PREFIX": "lms",
         "LMS_SECURE_COOKIES": False,
         "LMS_HOME_ENDPOINT": "learning.home",
         # The course published on first start when the database holds none (`lms serve`).

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from lms.auth import identity, views
+from lms.auth import identity, throttle, views
 
 
 def init_app(app: Flask) -> None:
-    """Install Flask-Login and the `auth` blueprint."""
+    """Install Flask-Login, the sign-in limits and the `auth` blueprint."""
     identity.init_app(app)
+    throttle.init_app(app)
     app.register_blueprint(views.blueprint)

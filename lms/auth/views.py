@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from datetime import timedelta
+
 import flask_login
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_timedelta
 
-from lms.auth import services
+from lms.auth import services, throttle
 from lms.auth.access import login_required
 from lms.auth.forms import AUTO, ChangePasswordForm, LanguagesForm, LoginForm
 from lms.auth.identity import current_account
@@ -21,6 +25,7 @@ blueprint = Blueprint("auth", __name__)
 
 # Form pages answer 422 when they show errors, so tests and tools can tell it from a first view.
 INVALID = 422
+TOO_MANY_REQUESTS = 429
 
 
 def _require_user() -> User:
@@ -39,6 +44,10 @@ def login() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), INVALID if form.errors else 200
     try:
+        throttle.count_sign_in_attempt()
+    except throttle.TooManyAttempts as limited:
+        return _too_many_attempts(form, limited.retry_after)
+    try:
         user = services.authenticate(db_session(), form.email.data, form.password.data)
     except services.InvalidCredentials:
         form.form_errors.append(
@@ -47,6 +56,16 @@ def login() -> ResponseReturnValue:
         return render_template("auth/login.html", form=form), INVALID
     flask_login.login_user(user, remember=bool(form.remember.data))
     return redirect(next_or_home(form.next.data))
+
+
+def _too_many_attempts(form: LoginForm, retry_after: int) -> ResponseReturnValue:
+    """The sign-in form again, as filled in, saying when to try again (HTTP 429)."""
+    # Rounded up to whole minutes past the first: "in 2 minutes" must not be too early.
+    wait = retry_after if retry_after < 60 else 60 * math.ceil(retry_after / 60)
+    when = format_timedelta(timedelta(seconds=wait), threshold=1, add_direction=True)
+    form.form_errors.append(_("Too many sign-in attempts. Try again %(when)s.", when=when))
+    page = render_template("auth/login.html", form=form)
+    return page, TOO_MANY_REQUESTS, {"Retry-After": str(retry_after)}
 
 
 @blueprint.route("/logout", methods=["POST"])

@@ -29,6 +29,12 @@ def _quiz_module(module_slug: str) -> Module:
     return found
 
 
+def autosave_key(user_id: int, module_slug: str, version_id: int) -> str:
+    """Where the quiz page's script keeps unsent answers on the learner's device."""
+    # Per course version: answers to another version's questions must not be filled in.
+    return f"lms-quiz/{user_id}/{module_slug}/{version_id}"
+
+
 def _csrf_valid() -> bool:
     """Whether the form's CSRF token is good (this view is exempt from the global check)."""
     if not current_app.config.get("WTF_CSRF_ENABLED", True):
@@ -63,6 +69,7 @@ def _render_form(
         responses=responses or {},
         token=token or secrets.token_urlsafe(24),
         version_id=live.version_id,
+        autosave_key=autosave_key(current_user.id, found.slug, live.version_id),
     ), status
 
 
@@ -158,4 +165,5 @@ def attempt(module_slug: str, number: int) -> ResponseReturnValue:
         record=record,
         progress=progress,
         lang=record.lang,
+        autosave_key=autosave_key(current_user.id, found.slug, record.version_id),
     )

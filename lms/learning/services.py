@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Insert, func, select, update
+from sqlalchemy import Insert, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -38,13 +38,13 @@ def _insert_ignoring_conflicts(session: Session, table: Any, values: Mapping[str
 def _upsert(
     session: Session, model: Any, keys: Mapping[str, Any], values: Mapping[str, Any]
 ) -> None:
-    """Insert a row or, if its unique key exists, update it in place."""
-    result = session.execute(
-        _insert_ignoring_conflicts(session, model.__table__, {**keys, **values})
-    )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        conditions = [getattr(model, k) == v for k, v in keys.items()]
-        session.execute(update(model).where(*conditions).values(**values))
+    """Insert a row or, if its unique key (`keys`) exists, update it in place: one statement."""
+    # Not insert-then-update on a zero rowcount: PostgreSQL drivers may report -1 ("unknown")
+    # for a skipped insert, and two statements let a concurrent request slip in between.
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(model.__table__).values(**keys, **values)
+    session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=dict(values)))
 
 
 def complete_lesson(

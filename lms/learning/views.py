@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -17,6 +17,14 @@ from lms.learning.forms import responses_from_form
 from lms.learning.progress import course_progress
 
 bp = Blueprint("learning", __name__, url_prefix="/learn")
+
+# Sent by the pages' scripts when they want a fragment to put in place, not a whole page.
+FRAGMENT_HEADER = "X-Requested-With"
+
+
+def wants_fragment() -> bool:
+    """Whether the request came from a page script that replaces part of the page itself."""
+    return bool(request.headers.get(FRAGMENT_HEADER))
 
 
 @bp.get("/")
@@ -101,9 +109,10 @@ def complete(module_slug: str, lesson_slug: str) -> ResponseReturnValue:
 @bp.post("/<module_slug>/<lesson_slug>/check/<question_id>")
 @login_required
 def check(module_slug: str, lesson_slug: str, question_id: str) -> ResponseReturnValue:
-    """Grade a knowledge check and show its feedback in place."""
+    """Grade a knowledge check and show its feedback in place (the page, or the check alone)."""
     live = live_course()
-    current = lesson_or_404(module_or_404(live.course, module_slug), lesson_slug)
+    found = module_or_404(live.course, module_slug)
+    current = lesson_or_404(found, lesson_slug)
     question = next(
         (q for q in current.text(content_language()).checks if q.id == question_id), None
     )
@@ -113,6 +122,15 @@ def check(module_slug: str, lesson_slug: str, question_id: str) -> ResponseRetur
     response = responses_from_form((question,))[question.id]
     services.answer_check(session, current_user.id, question, response, live.version_id)
     session.commit()
+    if wants_fragment():
+        # Answered in place by the page's script: just the check, with its feedback.
+        return render_template(
+            "learning/check.html",
+            module=found,
+            lesson=current,
+            q=question,
+            answers={question.id: response},
+        )
     return redirect(
         url_for(
             ".lesson",

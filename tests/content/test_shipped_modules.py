@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from lms.content import LANGUAGES, Module, build_course, read_tree
+from lms.content import LANGUAGES, Module
 from lms.content.questions.choice import MultipleChoice, SingleChoice
-
-MODULES = Path(__file__).resolve().parents[2] / "modules"
-COURSE, PROBLEMS = build_course(read_tree(MODULES))
+from tests.shipped import COURSE, PROBLEMS
 
 
 def test_modules_check_clean() -> None:

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from lms.content.blocks import AnswerLine, RawQuestion
 from lms.content.problems import ProblemLog
+from lms.content.questions.interaction import InteractionFormat
 from lms.content.render import LinkStyle, render_inline, render_markdown
 
 FormValues = Callable[[str], list[str]]
@@ -58,6 +59,7 @@ class Question:
 
     type_name: ClassVar[str]
     answer_kinds: ClassVar[frozenset[str]]
+    interaction_type: ClassVar[str]  # the SCORM cmi.interactions.n.type
     id: str
     line: int
     points: float
@@ -120,6 +122,23 @@ class Question:
     def correct_response(self) -> Any:
         """A response that earns full marks (used by tests and exports)."""
         raise NotImplementedError
+
+    def client_data(self) -> dict[str, Any]:
+        """What a browser needs to grade this question exactly as `grade` does (JSON-ready)."""
+        return {"id": self.id, "type": self.type_name, "points": self.points, **self.client_key()}
+
+    def client_key(self) -> dict[str, Any]:
+        """This type's answer key, as `client_data` carries it."""
+        raise NotImplementedError
+
+    def interaction_response(self, response: Any, fmt: InteractionFormat) -> str | None:
+        """A response written as this type's SCORM interaction response; None if there is none."""
+        raise NotImplementedError
+
+    def interaction_patterns(self, fmt: InteractionFormat) -> tuple[str, ...]:
+        """The SCORM correct-response patterns of this question."""
+        pattern = self.interaction_response(self.correct_response(), fmt)
+        return (pattern,) if pattern else ()
 
 
 def feedback_html(answer: AnswerLine, ctx: BuildContext) -> str:

@@ -14,6 +14,7 @@ from lms.content.questions.base import (
     as_index,
     feedback_html,
 )
+from lms.content.questions.interaction import InteractionFormat, choice_id
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class SingleChoice(Question):
 
     type_name = "single"
     answer_kinds = frozenset({"radio"})
+    interaction_type = "choice"
     options: tuple[Option, ...] = ()
 
     @classmethod
@@ -71,6 +73,13 @@ class SingleChoice(Question):
     def correct_response(self) -> Any:
         return next(i for i, o in enumerate(self.options) if o.correct)
 
+    def client_key(self) -> dict[str, Any]:
+        return {"correct": [o.correct for o in self.options]}
+
+    def interaction_response(self, response: Any, fmt: InteractionFormat) -> str | None:
+        index = as_index(response, len(self.options)) if response is not None else None
+        return None if index is None else choice_id(index)
+
 
 @dataclass(frozen=True)
 class MultipleChoice(Question):
@@ -78,6 +87,7 @@ class MultipleChoice(Question):
 
     type_name = "multiple"
     answer_kinds = frozenset({"check"})
+    interaction_type = "choice"
     options: tuple[Option, ...] = ()
 
     @classmethod
@@ -95,20 +105,20 @@ class MultipleChoice(Question):
         picked = {as_index(v, len(self.options)) for v in values(self.field())}
         return sorted(i for i in picked if i is not None)
 
+    def _picked(self, response: Any) -> list[int]:
+        """The distinct valid options of a response, in order."""
+        if not isinstance(response, list):
+            return []
+        return sorted({i for v in response if (i := as_index(v, len(self.options))) is not None})
+
     def grade(self, response: Any) -> Grade:
-        picked = (
-            {as_index(v, len(self.options)) for v in response}
-            if isinstance(response, list)
-            else set()
-        )
-        picked.discard(None)
+        picked = self._picked(response)
         right = sum(o.correct for o in self.options) or 1
         share = self.points / right
-        earned = sum(share if self.options[i].correct else -share for i in picked if i is not None)
+        # Summed in option order, so the browser's grader adds the same floats in the same order.
+        earned = sum(share if self.options[i].correct else -share for i in picked)
         feedback = tuple(
-            self.options[i].feedback_html
-            for i in sorted(i for i in picked if i is not None)
-            if self.options[i].feedback_html
+            self.options[i].feedback_html for i in picked if self.options[i].feedback_html
         )
         return Grade(max(0.0, min(self.points, earned)), self.points, feedback)
 
@@ -117,3 +127,10 @@ class MultipleChoice(Question):
 
     def correct_response(self) -> Any:
         return [i for i, o in enumerate(self.options) if o.correct]
+
+    def client_key(self) -> dict[str, Any]:
+        return {"correct": [o.correct for o in self.options]}
+
+    def interaction_response(self, response: Any, fmt: InteractionFormat) -> str | None:
+        picked = self._picked(response)
+        return fmt.separator.join(choice_id(i) for i in picked) if picked else None

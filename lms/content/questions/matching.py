@@ -7,6 +7,7 @@ from typing import Any
 
 from lms.content.blocks import RawQuestion
 from lms.content.questions.base import BuildContext, FormValues, Grade, Question, as_index
+from lms.content.questions.interaction import InteractionFormat, choice_id
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,7 @@ class Matching(Question):
 
     type_name = "matching"
     answer_kinds = frozenset({"pair"})
+    interaction_type = "matching"
     lefts_html: tuple[str, ...] = ()
     rights_html: tuple[str, ...] = ()  # sorted by their source text
     key: tuple[int, ...] = ()  # key[i]: index in rights_html of the right item for left i
@@ -64,3 +66,17 @@ class Matching(Question):
 
     def correct_response(self) -> Any:
         return list(self.key)
+
+    def client_key(self) -> dict[str, Any]:
+        return {"key": list(self.key), "rights": len(self.rights_html)}
+
+    def interaction_response(self, response: Any, fmt: InteractionFormat) -> str | None:
+        # Left items are numbered from 1, right items lettered: `1.c,2.a` (2004: `1[.]c[,]2[.]a`).
+        if not isinstance(response, list):
+            return None
+        pairs = [
+            f"{i + 1}{fmt.pair}{choice_id(right)}"
+            for i, given in enumerate(response[: len(self.lefts_html)])
+            if given is not None and (right := as_index(given, len(self.rights_html))) is not None
+        ]
+        return fmt.separator.join(pairs) or None

@@ -8,6 +8,7 @@ from typing import Any
 
 from lms.content.blocks import RawQuestion
 from lms.content.questions.base import EPSILON, BuildContext, FormValues, Grade, Question
+from lms.content.questions.interaction import InteractionFormat, decimal_text
 
 _NUMBER = r"-?\d+(?:[.,]\d+)?"
 _EXACT = re.compile(rf"^(?P<value>{_NUMBER})(?:\s*(?:±|\+-)\s*(?P<tolerance>{_NUMBER}))?$")
@@ -47,6 +48,7 @@ class Numeric(Question):
 
     type_name = "numeric"
     answer_kinds = frozenset({"value"})
+    interaction_type = "numeric"
     intervals: tuple[tuple[float, float], ...] = ()
 
     @staticmethod
@@ -88,3 +90,23 @@ class Numeric(Question):
         low, high = self.intervals[0]
         middle = (low + high) / 2
         return f"{middle:g}"
+
+    def client_key(self) -> dict[str, Any]:
+        return {"intervals": [list(interval) for interval in self.intervals]}
+
+    def interaction_response(self, response: Any, fmt: InteractionFormat) -> str | None:
+        value = parse_learner_number(response) if isinstance(response, str) else None
+        return None if value is None else decimal_text(value, fmt.integer_digits)
+
+    def interaction_patterns(self, fmt: InteractionFormat) -> tuple[str, ...]:
+        if fmt.range:
+            # SCORM 2004 allows one numeric pattern, `low[:]high`: the first interval.
+            if not self.intervals:
+                return ()
+            low, high = (decimal_text(b, fmt.integer_digits) for b in self.intervals[0])
+            if low is None or high is None:
+                return ()
+            return (low if low == high else f"{low}{fmt.range}{high}",)
+        # SCORM 1.2 patterns are single numbers: the middle of each interval is a right answer.
+        middles = (decimal_text((low + high) / 2) for low, high in self.intervals)
+        return tuple(dict.fromkeys(m for m in middles if m))

@@ -7,6 +7,7 @@ from typing import Any
 
 from lms.content.blocks import RawQuestion
 from lms.content.questions.base import BuildContext, FormValues, Grade, Question, as_index
+from lms.content.questions.interaction import InteractionFormat, choice_id
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,7 @@ class Ordering(Question):
 
     type_name = "order"
     answer_kinds = frozenset({"ordered"})
+    interaction_type = "sequencing"
     items_html: tuple[str, ...] = ()  # sorted by their source text
     positions: tuple[int, ...] = ()  # positions[k]: 1-based right position of item k
 
@@ -62,3 +64,18 @@ class Ordering(Question):
 
     def correct_response(self) -> Any:
         return list(self.positions)
+
+    def client_key(self) -> dict[str, Any]:
+        return {"positions": list(self.positions)}
+
+    def interaction_response(self, response: Any, fmt: InteractionFormat) -> str | None:
+        # The items (lettered in their sorted order) listed in the order the learner gave them.
+        if not isinstance(response, list):
+            return None
+        size = len(self.positions)
+        placed = sorted(
+            (position, k)
+            for k, given in enumerate(response[:size])
+            if given is not None and (position := as_index(given, size + 1))
+        )
+        return fmt.separator.join(choice_id(k) for _, k in placed) or None

@@ -9,6 +9,7 @@ from typing import Any
 
 from lms.content.blocks import RawQuestion
 from lms.content.questions.base import BuildContext, FormValues, Grade, Question
+from lms.content.questions.interaction import InteractionFormat, fill_in_text
 
 MAX_RESPONSE_LENGTH = 500
 _TRAILING = re.compile(r"[\s.,;:!?¡¿\"'«»“”]+$")
@@ -29,6 +30,7 @@ class ShortText(Question):
 
     type_name = "text"
     answer_kinds = frozenset({"value"})
+    interaction_type = "fill-in"
     accepted: tuple[str, ...] = ()
     exact: bool = False
 
@@ -63,3 +65,16 @@ class ShortText(Question):
 
     def correct_response(self) -> Any:
         return self.accepted[0] if self.accepted else ""
+
+    def client_key(self) -> dict[str, Any]:
+        return {"accepted": list(self.accepted), "exact": self.exact}
+
+    def interaction_response(self, response: Any, fmt: InteractionFormat) -> str | None:
+        if not isinstance(response, str) or not response.strip():
+            return None
+        return fill_in_text(response.strip(), fmt) or None
+
+    def interaction_patterns(self, fmt: InteractionFormat) -> tuple[str, ...]:
+        # One pattern per accepted answer: any of them is a correct response.
+        patterns = (self.interaction_response(a, fmt) for a in self.accepted)
+        return tuple(dict.fromkeys(p for p in patterns if p))

@@ -7,6 +7,7 @@ from typing import Any
 
 from lms.content.blocks import RawQuestion
 from lms.content.questions.base import BuildContext, FormValues, Grade, Question, feedback_html
+from lms.content.questions.interaction import InteractionFormat
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,7 @@ class TrueFalse(Question):
 
     type_name = "truefalse"
     answer_kinds = frozenset({"value"})
+    interaction_type = "true-false"
     answer: bool = True
     feedback_right_html: str = ""
 
@@ -54,3 +56,11 @@ class TrueFalse(Question):
 
     def correct_response(self) -> Any:
         return self.answer
+
+    def client_key(self) -> dict[str, Any]:
+        return {"answer": self.answer}
+
+    def interaction_response(self, response: Any, fmt: InteractionFormat) -> str | None:
+        if not isinstance(response, bool):
+            return None
+        return fmt.true if response else fmt.false

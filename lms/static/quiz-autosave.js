@@ -1,0 +1,145 @@
+/* Keeps a quiz's answers on this device until the server has recorded the attempt, so a
+   dropped connection, a closed tab or a failed submission loses nothing. The quiz works the
+   same without JavaScript; this only adds the safety copy.
+
+   Quiz page:    <form data-autosave="KEY" data-recorded="TOKENS" data-restored-message="…"
+                       data-offline-message="…">
+   Attempt page: <… data-autosave-clear="KEY" data-submission="TOKEN">
+   KEY names the learner, module and course version; TOKEN is the form's submission token. */
+(function () {
+  "use strict";
+
+  // Fields the server fills in itself: a stale copy of these must never replace the page's.
+  var SERVER_FIELDS = { csrf_token: true, version_id: true, lang: true, submission_token: true };
+
+  function store() {
+    try {
+      return window.localStorage; // may be missing or refused (private modes, settings)
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function load(key) {
+    var storage = store();
+    try {
+      var saved = storage && JSON.parse(storage.getItem(key) || "null");
+      return saved && saved.fields ? saved : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function keep(key, value) {
+    var storage = store();
+    try {
+      if (storage) {
+        storage.setItem(key, JSON.stringify(value));
+      }
+    } catch (error) {
+      // A full or refused storage leaves the quiz as it is without this script.
+    }
+  }
+
+  function forget(key) {
+    var storage = store();
+    if (storage) {
+      storage.removeItem(key);
+    }
+  }
+
+  function answerFields(form) {
+    return Array.prototype.filter.call(form.elements, function (field) {
+      return field.name && !SERVER_FIELDS[field.name] && field.type !== "submit";
+    });
+  }
+
+  function answersOf(form) {
+    var pairs = [];
+    answerFields(form).forEach(function (field) {
+      if ((field.type !== "radio" && field.type !== "checkbox") || field.checked) {
+        pairs.push([field.name, field.value]);
+      }
+    });
+    return pairs;
+  }
+
+  function fillIn(form, pairs) {
+    answerFields(form).forEach(function (field) {
+      var values = pairs
+        .filter(function (pair) { return pair[0] === field.name; })
+        .map(function (pair) { return pair[1]; });
+      if (field.type === "radio" || field.type === "checkbox") {
+        field.checked = values.indexOf(field.value) !== -1;
+      } else if (values.length) {
+        field.value = values[0];
+      }
+    });
+  }
+
+  function tell(form, message, kind) {
+    var box = form.parentNode.querySelector(".autosave-notice");
+    if (!box) {
+      box = document.createElement("p");
+      box.setAttribute("role", "status");
+      form.parentNode.insertBefore(box, form);
+    }
+    box.className = "flash flash-" + kind + " autosave-notice";
+    box.textContent = message || "";
+    box.hidden = !message;
+  }
+
+  function setUpQuiz(form) {
+    var key = form.getAttribute("data-autosave");
+    var token = form.elements.namedItem("submission_token");
+    var recorded = (form.getAttribute("data-recorded") || "").split(" ");
+    var saved = load(key);
+    if (saved && saved.token && recorded.indexOf(saved.token) !== -1) {
+      forget(key); // that attempt was recorded, even if its review page never arrived
+      saved = null;
+    }
+    if (saved && saved.fields.length) {
+      fillIn(form, saved.fields);
+      if (saved.token && token) {
+        // The same token again: if the lost submission did reach the server, it counts once.
+        token.value = saved.token;
+      }
+      tell(form, form.getAttribute("data-restored-message"), "info");
+    }
+
+    function save() {
+      keep(key, { token: token ? token.value : "", fields: answersOf(form), at: Date.now() });
+    }
+
+    form.addEventListener("change", save);
+    form.addEventListener("input", save);
+    form.addEventListener("submit", function (event) {
+      save();
+      if (navigator.onLine === false) {
+        event.preventDefault(); // the post could only fail; say so rather than show an error page
+        tell(form, form.getAttribute("data-offline-message"), "error");
+      }
+    });
+    window.addEventListener("online", function () {
+      var box = form.parentNode.querySelector(".autosave-notice.flash-error");
+      if (box) {
+        box.hidden = true;
+      }
+    });
+  }
+
+  function clearAfterAttempt(marker) {
+    var key = marker.getAttribute("data-autosave-clear");
+    var saved = load(key);
+    // Another attempt may be in progress in another tab: only this attempt's answers go.
+    if (saved && (!saved.token || saved.token === marker.getAttribute("data-submission"))) {
+      forget(key);
+    }
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-autosave]"), setUpQuiz);
+  Array.prototype.forEach.call(
+    document.querySelectorAll("[data-autosave-clear]"),
+    clearAfterAttempt
+  );
+})();
