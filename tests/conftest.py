@@ -30,6 +30,7 @@ import lms.models  # noqa: F401  (every table on Base.metadata)
 from lms import create_app
 from lms.auth import services as accounts
 from lms.config import ENVIRONMENT
+from lms.courses.services import publish
 from lms.db import Base, db_session, get_engine, make_engine
 from lms.models import Role, User
 
@@ -239,3 +240,23 @@ def count_statements(app: Flask) -> Iterator[StatementCounter]:
     event.listen(engine, "before_cursor_execute", record)
     yield counter
     event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def publish_course(app: Flask) -> Callable[..., int]:
+    """Publish a course (default: the small test course); returns the version id."""
+    from tests.content.helpers import small_course
+
+    def _publish(files: dict[str, bytes] | None = None) -> int:
+        with app.app_context():
+            result = publish(db_session(), files or small_course())
+            db_session().commit()
+            return result.version.id
+
+    return _publish
+
+
+@pytest.fixture
+def course_version(publish_course: Callable[..., int]) -> int:
+    """The small test course, published."""
+    return publish_course()

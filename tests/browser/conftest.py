@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 
@@ -11,29 +9,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-CHROMIUM = os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium")
-# Chromium's background services try the network at start; this machine has none to give.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _require_browser() -> None:
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        message = (
-            f"Chromium not found at {CHROMIUM}: install Debian's chromium package "
-            "(apt-get install chromium) or set LMS_CHROMIUM"
-        )
-        if os.environ.get("LMS_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, require_browser
 
 
 @pytest.fixture
@@ -50,7 +26,7 @@ def live_server(app: Flask) -> Iterator[str]:
 @pytest.fixture
 def page(live_server: str) -> Iterator[object]:
     """A fresh Chromium page."""
-    _require_browser()
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -19,21 +19,10 @@ from typing import Any
 
 import pytest
 
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
+
 REPOSITORY = Path(__file__).resolve().parents[2]
 SCORM_AGAIN = REPOSITORY / "node_modules" / "scorm-again" / "dist"
-CHROMIUM = os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium")
-# The flags of tests/browser/conftest.py: Chromium's background services want a network.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 API_CALLS = {
     "1.2": {
         "object": "API",
