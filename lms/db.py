@@ -100,31 +100,49 @@ def _close_session(_error: BaseException | None) -> None:
         session.close()
 
 
+def _dialect_insert(session: Session, table: Any) -> Any:
+    """An INSERT of the session's dialect, which knows ON CONFLICT (SQLite and PostgreSQL)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    raise NotImplementedError(f"ON CONFLICT statements do not support the {dialect} database")
+
+
 def insert_or_ignore(
     session: Session,
     table: Any,
     values: Mapping[str, Any] | Sequence[Mapping[str, Any]],
-    conflict_columns: Sequence[str],
+    conflict_columns: Sequence[str] | None = None,
 ) -> Insert:
     """Build an INSERT that silently skips rows violating the unique key on `conflict_columns`.
 
-    Race-free where check-then-insert is not (DESIGN §6); add `.returning(...)` to learn whether
-    a row was inserted.
+    Without `conflict_columns` a row is skipped if it violates any unique key, for tables with
+    several. Race-free where check-then-insert is not (DESIGN §6); add `.returning(...)` to
+    learn whether a row was inserted.
     """
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        return (
-            sqlite.insert(table)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=list(conflict_columns))
-        )
-    if dialect == "postgresql":
-        return (
-            postgresql.insert(table)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=list(conflict_columns))
-        )
-    raise NotImplementedError(f"insert_or_ignore does not support the {dialect} database")
+    target = list(conflict_columns) if conflict_columns is not None else None
+    statement: Insert = (
+        _dialect_insert(session, table).values(values).on_conflict_do_nothing(index_elements=target)
+    )
+    return statement
+
+
+def upsert(
+    session: Session, table: Any, keys: Mapping[str, Any], values: Mapping[str, Any]
+) -> Insert:
+    """Build an INSERT that updates `values` in place when the unique key `keys` exists.
+
+    One statement: insert-then-update on a zero rowcount is racy, and PostgreSQL drivers may
+    report -1 ("unknown") for a skipped insert.
+    """
+    statement: Insert = (
+        _dialect_insert(session, table)
+        .values(**keys, **values)
+        .on_conflict_do_update(index_elements=list(keys), set_=dict(values))
+    )
+    return statement
 
 
 def lock_for_write(session: Session) -> None:

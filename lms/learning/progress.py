@@ -34,9 +34,14 @@ class ModuleProgress:
         return self.best_percent is not None and self.best_percent >= quiz.pass_mark
 
     @property
+    def lessons_completed(self) -> int:
+        """How many of the module's current lessons are done (removed lessons do not count)."""
+        return sum(1 for lesson in self.module.lessons if lesson.slug in self.lessons_done)
+
+    @property
     def all_lessons_done(self) -> bool:
         """Whether every current lesson is done."""
-        return all(lesson.slug in self.lessons_done for lesson in self.module.lessons)
+        return self.lessons_completed == self.lessons_total
 
     @property
     def complete(self) -> bool:
@@ -55,7 +60,7 @@ class ModuleProgress:
     def percent(self) -> int:
         """Share of the module's steps done (each lesson and the quiz count as one step)."""
         steps = self.lessons_total + (1 if self.module.quiz else 0)
-        done = sum(1 for lesson in self.module.lessons if lesson.slug in self.lessons_done)
+        done = self.lessons_completed
         done += 1 if self.module.quiz and self.quiz_passed else 0
         return round(100 * done / steps) if steps else 100
 

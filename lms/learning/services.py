@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Insert, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.content import Course, Module
 from lms.content.questions import Question
+from lms.db import insert_or_ignore, upsert
 from lms.learning.progress import course_progress
 from lms.models import Bookmark, Certificate, CheckAnswer, LessonCompletion, QuizAttempt
 from lms.models.types import utcnow
@@ -28,33 +27,14 @@ class AttemptConflict(Exception):
     """Another attempt took the same number at the same moment; submitting again works."""
 
 
-def _insert_ignoring_conflicts(session: Session, table: Any, values: Mapping[str, Any]) -> Insert:
-    """INSERT that skips the row if any unique key already holds it (race-free, DESIGN §6)."""
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).values(**values).on_conflict_do_nothing()  # type: ignore[no-any-return]
-
-
-def _upsert(
-    session: Session, model: Any, keys: Mapping[str, Any], values: Mapping[str, Any]
-) -> None:
-    """Insert a row or, if its unique key (`keys`) exists, update it in place: one statement."""
-    # Not insert-then-update on a zero rowcount: PostgreSQL drivers may report -1 ("unknown")
-    # for a skipped insert, and two statements let a concurrent request slip in between.
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(model.__table__).values(**keys, **values)
-    session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=dict(values)))
-
-
 def complete_lesson(
     session: Session, user_id: int, module_slug: str, lesson_slug: str, version_id: int
 ) -> None:
     """Record a finished lesson; finishing it again changes nothing."""
     session.execute(
-        _insert_ignoring_conflicts(
+        insert_or_ignore(
             session,
-            LessonCompletion.__table__,
+            LessonCompletion,
             {
                 "user_id": user_id,
                 "module_slug": module_slug,
@@ -70,11 +50,13 @@ def remember_place(
     session: Session, user_id: int, module_slug: str, lesson_slug: str | None
 ) -> None:
     """Keep where the learner is, for "continue where you left off"."""
-    _upsert(
-        session,
-        Bookmark,
-        {"user_id": user_id},
-        {"module_slug": module_slug, "lesson_slug": lesson_slug, "updated_at": utcnow()},
+    session.execute(
+        upsert(
+            session,
+            Bookmark,
+            {"user_id": user_id},
+            {"module_slug": module_slug, "lesson_slug": lesson_slug, "updated_at": utcnow()},
+        )
     )
 
 
@@ -88,17 +70,19 @@ def answer_check(
 ) -> None:
     """Grade a knowledge check and keep the learner's latest answer."""
     grade = question.grade(response)
-    _upsert(
-        session,
-        CheckAnswer,
-        {"user_id": user_id, "question_id": question.id},
-        {
-            "version_id": version_id,
-            "response": response,
-            "score": grade.score,
-            "max_score": grade.max_score,
-            "answered_at": utcnow(),
-        },
+    session.execute(
+        upsert(
+            session,
+            CheckAnswer,
+            {"user_id": user_id, "question_id": question.id},
+            {
+                "version_id": version_id,
+                "response": response,
+                "score": grade.score,
+                "max_score": grade.max_score,
+                "answered_at": utcnow(),
+            },
+        )
     )
 
 
@@ -167,7 +151,7 @@ def submit_quiz(
         "passed": percent >= quiz.pass_mark,
         "submitted_at": utcnow(),
     }
-    session.execute(_insert_ignoring_conflicts(session, QuizAttempt.__table__, values))
+    session.execute(insert_or_ignore(session, QuizAttempt, values))
     attempt = session.scalars(
         select(QuizAttempt).where(QuizAttempt.submission_token == submission.token)
     ).first()
@@ -218,9 +202,9 @@ def issue_certificate_if_complete(
     if not course_progress(session, user_id, course).complete:
         return certificate_of(session, user_id)
     session.execute(
-        _insert_ignoring_conflicts(
+        insert_or_ignore(
             session,
-            Certificate.__table__,
+            Certificate,
             {
                 "user_id": user_id,
                 "code": new_certificate_code(),

@@ -1,10 +1,10 @@
-"""Answering any question type through the page, as a learner would."""
+"""Signing in and answering any question type through the page, as a learner would."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from lms.content.questions import Question
 
@@ -43,3 +43,12 @@ def wrong_response(question: Question) -> Any:
         return "-987654"
     size = len(right)
     return [right[(i + 1) % size] for i in range(size)]
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    """Sign in through the form and wait for the course home."""
+    page.goto("/login")
+    page.fill('input[name="email"]', email)
+    page.fill('input[name="password"]', password)
+    page.click('main form button[type="submit"]')
+    expect(page.locator(".module-card").first).to_be_visible()

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from lms.content import load_course, read_tree
 from lms.courses.services import publish
 from lms.db import db_session
-from tests.browser.fill import answer, wrong_response
+from tests.browser.fill import answer, sign_in, wrong_response
 
 pytestmark = pytest.mark.browser
 MODULES = Path(__file__).resolve().parents[2] / "modules"
@@ -34,10 +34,7 @@ def test_learner_reads_checks_fails_then_passes_and_switches_language(
     assert module.quiz is not None
     make_user(email="lucia@example.org", role="learner", password="una-clave-larga")
 
-    page.goto("/login")
-    page.fill('input[name="email"]', "lucia@example.org")
-    page.fill('input[name="password"]', "una-clave-larga")
-    page.click('main form button[type="submit"]')
+    sign_in(page, "lucia@example.org", "una-clave-larga")
     expect(page.locator(".module-card h2").first).to_contain_text(module.text("es").title)
     expect(page.locator('[role="progressbar"]').first).to_have_attribute("aria-valuenow", "0")
 

@@ -17,7 +17,7 @@ from lms.content.questions import Question
 from lms.courses.services import publish
 from lms.db import db_session
 from lms.models import QuizAttempt, User
-from tests.browser.fill import answer
+from tests.browser.fill import answer, sign_in
 from tests.content.helpers import small_course
 
 pytestmark = pytest.mark.browser
@@ -33,13 +33,6 @@ def published(app: Flask, files: dict[str, bytes]) -> Module:
     assert module.quiz is not None
     return module
 
-
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/login")
-    page.fill('input[name="email"]', user.email)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click('main form button[type="submit"]')
-    expect(page.locator(".module-card").first).to_be_visible()
 
 
 def attempts(app: Flask, user: User) -> int:
@@ -75,7 +68,7 @@ def test_answers_survive_a_reload_and_an_offline_submission_and_count_once(
     assert module.quiz is not None
     questions = module.quiz.text("es").questions
     user = make_user(email="lucia@example.org", password=PASSWORD)
-    sign_in(page, user)
+    sign_in(page, user.email, PASSWORD)
     quiz_url = f"/learn/{module.slug}/quiz"
 
     # Some answers of every kind, then the page is reloaded: they are filled in again.
@@ -129,7 +122,7 @@ def test_a_submission_whose_answer_is_lost_on_the_way_back_counts_once(
     assert module.quiz is not None
     questions = module.quiz.text("es").questions
     user = make_user(email="bea@example.org", password=PASSWORD)
-    sign_in(page, user)
+    sign_in(page, user.email, PASSWORD)
     quiz_url = f"/learn/{module.slug}/quiz"
     page.goto(quiz_url)
     for question in questions:

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from lms.courses.services import publish
 from lms.db import db_session
+from tests.browser.fill import sign_in
 from tests.content.helpers import small_course
 
 pytestmark = pytest.mark.browser
@@ -28,16 +29,9 @@ def learner(app: Flask, make_user: Any) -> Any:
     return make_user(email="lucia@example.org", password=PASSWORD)
 
 
-def sign_in(page: Page, learner: Any) -> None:
-    page.goto("/login")
-    page.fill('input[name="email"]', learner.email)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click('main form button[type="submit"]')
-    expect(page.locator(".module-card").first).to_be_visible()
-
 
 def test_feedback_replaces_the_check_without_leaving_the_page(page: Page, learner: Any) -> None:
-    sign_in(page, learner)
+    sign_in(page, learner.email, PASSWORD)
     page.goto(LESSON)
     page.evaluate("window.stillTheSamePage = true")
     check = page.locator(f"#check-{CHECK}")
@@ -74,7 +68,7 @@ def test_without_javascript_the_check_posts_and_comes_back_to_it(
     page_without_javascript: Page, learner: Any
 ) -> None:
     page = page_without_javascript
-    sign_in(page, learner)
+    sign_in(page, learner.email, PASSWORD)
     page.goto(LESSON)
     page.locator(f'#check-{CHECK} input[name="q-{CHECK}"][value="0"]').check()
     page.locator(f"#check-{CHECK} button[type=submit]").click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 from lms.content import Problem, build_course
 from lms.content.blocks import split_blocks
@@ -115,3 +116,11 @@ def small_course(**overrides: str | None) -> dict[str, bytes]:
 def problems_of(files: dict[str, bytes]) -> list[str]:
     """Every problem of a course, as printed by `lms check`."""
     return [str(p) for p in build_course(files)[1]]
+
+
+def write_tree(files: dict[str, bytes], root: Path) -> Path:
+    """Write a course's files under `root` (as a modules folder); returns `root`."""
+    for path, data in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(data)
+    return root

@@ -10,16 +10,9 @@ from sqlalchemy import func, select
 from lms.content import read_tree
 from lms.db import db_session
 from lms.models import CourseVersion
-from tests.content.helpers import small_course
+from tests.content.helpers import small_course, write_tree
 
 MODULES = Path(__file__).resolve().parents[2] / "modules"
-
-
-def write(files: dict[str, bytes], root: Path) -> Path:
-    for path, data in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_bytes(data)
-    return root
 
 
 def versions(app: Flask) -> int:
@@ -34,7 +27,7 @@ def test_check_is_clean_on_the_shipped_modules(app: Flask) -> None:
 
 
 def test_check_lists_every_problem_and_fails(app: Flask, tmp_path: Path) -> None:
-    root = write(small_course(quiz__en__md=None, module__es__md=None), tmp_path / "modules")
+    root = write_tree(small_course(quiz__en__md=None, module__es__md=None), tmp_path / "modules")
     result = app.test_cli_runner().invoke(args=["check", str(root)])
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if ".md:" in line]
@@ -59,7 +52,7 @@ def test_import_then_export_reproduces_the_files_byte_for_byte(app: Flask, tmp_p
 
 
 def test_invalid_content_imports_nothing(app: Flask, tmp_path: Path) -> None:
-    root = write(small_course(quiz__en__md=None), tmp_path / "modules")
+    root = write_tree(small_course(quiz__en__md=None), tmp_path / "modules")
     result = app.test_cli_runner().invoke(args=["content", "import", str(root)])
     assert result.exit_code != 0
     assert "missing English version" in result.output and "nothing imported" in result.output

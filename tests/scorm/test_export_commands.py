@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from tests.content.helpers import small_course
+from tests.content.helpers import small_course, write_tree
 
 MODULES = Path(__file__).resolve().parents[2] / "modules"
 
@@ -43,10 +43,7 @@ def test_unknown_module_is_a_clear_error(app: Flask, tmp_path: Path) -> None:
 
 
 def test_content_that_does_not_check_clean_is_refused(app: Flask, tmp_path: Path) -> None:
-    source = tmp_path / "modules"
-    for path, data in small_course(quiz__en__md=None).items():
-        (source / path).parent.mkdir(parents=True, exist_ok=True)
-        (source / path).write_bytes(data)
+    source = write_tree(small_course(quiz__en__md=None), tmp_path / "modules")
     code, output = run(app, "scorm", "--source", str(source), "--out", str(tmp_path / "out"))
     assert code != 0 and "missing English version" in output and "nothing exported" in output
     assert not (tmp_path / "out").exists()

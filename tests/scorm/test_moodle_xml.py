@@ -32,7 +32,7 @@ from scorm_export.moodle_xml import (
 from tests.content.helpers import MODULE_EN, quiz, small_course
 
 # Shared with the content tests, so the shipped course is parsed once per run.
-from tests.content.test_shipped_modules import COURSE as SHIPPED
+from tests.shipped import COURSE as SHIPPED
 
 MODULES = Path(__file__).resolve().parents[2] / "modules"
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "moodle-xml.md"

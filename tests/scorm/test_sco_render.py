@@ -5,27 +5,23 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from functools import cache
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lms.content import Module, build_course, read_tree
+from lms.content import Module, build_course
 from lms.content.questions.interaction import FORMATS
 from scorm_export.sco import RUNTIME_FILES, render_sco
 from tests.content.helpers import MODULE_EN, MODULE_ES, lesson, small_course
+from tests.shipped import COURSE, PROBLEMS
 
-MODULES = Path(__file__).resolve().parents[2] / "modules"
 RUNTIME_BUDGET = 60 * 1024  # bytes of the runtime's own JavaScript and CSS
 
 
-@cache
 def shipped() -> tuple[Module, ...]:
-    course, problems = build_course(read_tree(MODULES))
-    assert not problems
-    return course.modules
+    assert not PROBLEMS
+    return COURSE.modules
 
 
 class Page(HTMLParser):

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lms.content import Module, build_course, read_tree
+from lms.content import Module, build_course
 from lms.content.questions import Question
 from lms.content.questions.interaction import FORMATS
 from scorm_export.sco import render_sco
@@ -30,23 +29,21 @@ from tests.scorm.sco_site import (
     resume_launch,
     site,
 )
+from tests.shipped import COURSE, PROBLEMS
 
 __all__ = ["browser", "page", "site"]  # fixtures
 
 # No database is involved: CI runs these once, in the SQLite pass.
 pytestmark = [pytest.mark.browser, pytest.mark.scorm_runtime]
 
-MODULES = Path(__file__).resolve().parents[2] / "modules"
 VERSIONS = ["1.2", "2004"]
 LANG = "en"
 EVERY_MODULE = pytest.mark.parametrize("number", range(1, 7), ids=lambda n: f"module{n}")
 
 
-@cache
 def shipped_module(number: int) -> Module:
-    course, problems = build_course(read_tree(MODULES))
-    assert not problems
-    return course.modules[number - 1]
+    assert not PROBLEMS
+    return COURSE.modules[number - 1]
 
 
 @cache
