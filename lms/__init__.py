@@ -9,7 +9,19 @@ from typing import Any
 from flask import Flask, current_app
 from flask_wtf.csrf import CSRFProtect
 
-from lms import auth, cohorts, courses, db, errors, i18n, learning, manage, security, templating
+from lms import (
+    auth,
+    authoring,
+    cohorts,
+    courses,
+    db,
+    errors,
+    i18n,
+    learning,
+    manage,
+    security,
+    templating,
+)
 from lms import config as settings
 
 
@@ -45,6 +57,7 @@ def _init_parts(app: Flask) -> None:
     cohorts.init_app(app)
     manage.init_app(app)
     courses.init_app(app)
+    authoring.init_app(app)
     learning.init_app(app)
     errors.init_app(app)
     security.init_app(app)

@@ -31,6 +31,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # The course published on first start when the database holds none (`lms serve`).
         "LMS_CONTENT_PATH": "modules",
         "LMS_DEFAULT_LANGUAGE": "es",
+        # The web editor: largest Markdown file it saves, largest image it accepts.
+        "LMS_EDITOR_MAX_FILE_BYTES": 1_000_000,
+        "LMS_MEDIA_MAX_BYTES": 5 * 1024 * 1024,
         "LMS_MIN_PASSWORD_LENGTH": 10,
         "LMS_LANGUAGE_COOKIE": "lang",
         "BABEL_DEFAULT_LOCALE": "es",
@@ -68,6 +71,8 @@ ENVIRONMENT: Mapping[str, tuple[str, Callable[[str], Any]]] = {
     "LMS_SECURE_COOKIES": ("LMS_SECURE_COOKIES", parse_bool),
     "LMS_HOME_ENDPOINT": ("LMS_HOME_ENDPOINT", str),
     "LMS_CONTENT_PATH": ("LMS_CONTENT_PATH", str),
+    "LMS_EDITOR_MAX_FILE_BYTES": ("LMS_EDITOR_MAX_FILE_BYTES", int),
+    "LMS_MEDIA_MAX_BYTES": ("LMS_MEDIA_MAX_BYTES", int),
 }
 
 
@@ -96,7 +101,15 @@ def read_secret_key(instance_path: str) -> str | None:
 
 
 def apply_derived(config: dict[str, Any]) -> None:
-    """Set the settings that follow from others: LMS_SECURE_COOKIES turns on both Secure flags."""
+    """Set the settings that follow from others.
+
+    LMS_SECURE_COOKIES turns on both Secure flags. Request bodies are limited to what the
+    largest upload needs, so an oversized one is refused before it is read into memory: an
+    image, or an edited file sent as a form (percent-encoding can triple accented text).
+    """
     if config["LMS_SECURE_COOKIES"]:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
+    if config.get("MAX_CONTENT_LENGTH") is None:
+        largest = max(config["LMS_MEDIA_MAX_BYTES"], 3 * config["LMS_EDITOR_MAX_FILE_BYTES"])
+        config["MAX_CONTENT_LENGTH"] = largest + 2**20

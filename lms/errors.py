@@ -1,13 +1,14 @@
-"""Localized error pages: 400 (and its expired-form case), 403, 404 and 500."""
+"""Localized error pages: 400 (and its expired-form case), 403, 404, 413 and 500."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from lms.db import db_session
+from lms.i18n import gettext as _
 
 
 def csrf_error(_error: CSRFError) -> ResponseReturnValue:
@@ -30,6 +31,16 @@ def not_found(_error: HTTPException) -> ResponseReturnValue:
     return render_template("errors/404.html"), 404
 
 
+def too_large(_error: HTTPException) -> ResponseReturnValue:
+    """Say that what was sent is larger than the platform accepts, and what to do."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    megabytes = format(limit / 2**20, ".0f")
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        message = _("What you sent is larger than %(size)s MB.", size=megabytes)
+        return jsonify(error=message), 413
+    return render_template("errors/413.html", size=megabytes), 413
+
+
 def server_error(_error: Exception) -> ResponseReturnValue:
     """Apologise for an unexpected error without showing its details."""
     # The failed request may have left the transaction broken; the page itself reads the user.
@@ -43,4 +54,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(400, bad_request)
     app.register_error_handler(403, forbidden)
     app.register_error_handler(404, not_found)
+    app.register_error_handler(413, too_large)
     app.register_error_handler(500, server_error)

@@ -33,6 +33,7 @@ from lms.config import ENVIRONMENT
 from lms.courses.services import publish
 from lms.db import Base, db_session, get_engine, make_engine
 from lms.models import Role, User
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, require_browser
 
 TEST_DATABASE_URL = os.environ.get("LMS_TEST_DATABASE_URL") or None
 DEFAULT_PASSWORD = "correct horse battery"
@@ -240,6 +241,22 @@ def count_statements(app: Flask) -> Iterator[StatementCounter]:
     event.listen(engine, "before_cursor_execute", record)
     yield counter
     event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, started once for every browser test of the run.
+
+    Playwright's sync API allows one instance at a time per thread: every browser fixture
+    opens its contexts on this one instead of starting its own.
+    """
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

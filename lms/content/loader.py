@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TypeVar
 
 from lms.content.blocks import placeholder, split_blocks
 from lms.content.files import MODULE_FOLDER, FileName, classify
 from lms.content.frontmatter import Document, optional_int, require_text, split_front_matter
 from lms.content.links import check_links
+from lms.content.memo import FILE_MEMO, FileKey, FileMemo, digest, question_types
 from lms.content.model import (
     LANGUAGES,
     CheckPart,
@@ -31,19 +35,21 @@ from lms.content.render import LMS_LINKS, LinkStyle, render_markdown
 
 _WORD = re.compile(r"\w+(?:[-'’.,]\w+)*")
 _ADDRESS = re.compile(r"\]\([^)]*\)|<?https?://\S+")
+_REFERENCES = re.compile(
+    r"^##\s+(References|Referencias|Bibliography|Bibliografía)\s*$", re.MULTILINE
+)
+LANGUAGE_NAMES = {"es": "Spanish", "en": "English"}
+T = TypeVar("T")
+FileText = ModuleText | LessonText | QuizText  # what one module, lesson or quiz file builds into
 
 
 def count_words(markdown_text: str) -> int:
     """Words a reader reads: addresses and link targets do not count, "10.c.1" is one word."""
     return len(_WORD.findall(_ADDRESS.sub("] ", markdown_text)))
-_REFERENCES = re.compile(
-    r"^##\s+(References|Referencias|Bibliography|Bibliografía)\s*$", re.MULTILINE
-)
-LANGUAGE_NAMES = {"es": "Spanish", "en": "English"}
 
 
 class _ModuleBuilder:
-    """Builds one module folder; problems go to the shared list."""
+    """Builds one module folder; problems go to the shared list, parsed files come from the memo."""
 
     def __init__(
         self,
@@ -52,25 +58,45 @@ class _ModuleBuilder:
         label: str,
         problems: list[Problem],
         style: LinkStyle,
+        memo: FileMemo,
     ) -> None:
         self.folder, self.files, self.label = folder, files, label
-        self.problems, self.style = problems, style
+        self.problems, self.style, self.memo = problems, style, memo
+        self.names = frozenset(files)
+        self.types = question_types()
+        self.texts: dict[str, FileText] = {}
+        self.built_quiz: Quiz | None = None
 
     def log(self, name: str) -> ProblemLog:
         path = f"{self.label}/{self.folder}" + (f"/{name}" if name else "")
         return ProblemLog(path, self.problems)
 
-    def document(self, name: str) -> tuple[Document, ProblemLog] | None:
-        log = self.log(name)
+    def memoised(self, name: str, parse: Callable[[ProblemLog], T]) -> T:
+        """Parse file `name` (with the problems found on the way) once per content and context."""
+        data = self.files[name]
+        key = FileKey(
+            self.label,
+            self.folder,
+            name,
+            digest(data),
+            len(data),
+            self.names,
+            self.style,
+            self.types,
+        )
+        path = f"{self.label}/{self.folder}/{name}"
+        return self.memo.parsed(key, lambda found: parse(ProblemLog(path, found)), self.problems)
+
+    def document(self, name: str, log: ProblemLog) -> Document | None:
         try:
             text = self.files[name].decode("utf-8")
         except UnicodeDecodeError as error:
             log.add(1, f"not UTF-8 text (byte {error.start}): save the file as UTF-8")
             return None
-        return split_front_matter(text.replace("\r\n", "\n"), log), log
+        return split_front_matter(text.replace("\r\n", "\n"), log)
 
     def parts(self, doc: Document, lang: str, log: ProblemLog) -> tuple[Part, ...]:
-        check_links(doc.body, doc.body_line, lang, self.files.keys(), log)
+        check_links(doc.body, doc.body_line, lang, self.names, log)
         split = split_blocks(doc.body, doc.body_line, log)
         ctx = BuildContext(lang, log, self.style)
         questions = [build_question(raw, ctx) for raw in split.questions]
@@ -88,10 +114,15 @@ class _ModuleBuilder:
 
     def module_text(self, lang: str) -> ModuleText | None:
         name = f"module.{lang}.md"
-        loaded = self.document(name)
-        if loaded is None:
+        text = self.memoised(name, lambda log: self.parse_module_text(name, lang, log))
+        if text is not None:
+            self.texts[name] = text
+        return text
+
+    def parse_module_text(self, name: str, lang: str, log: ProblemLog) -> ModuleText | None:
+        doc = self.document(name, log)
+        if doc is None:
             return None
-        doc, log = loaded
         objectives = doc.meta.get("objectives")
         if (
             not isinstance(objectives, list)
@@ -101,7 +132,7 @@ class _ModuleBuilder:
             log.add(1, "front matter: 'objectives' must be a list of learning objectives")
             objectives = []
         minutes = optional_int(doc.meta, "estimated_minutes", log, required=True, low=1)
-        check_links(doc.body, doc.body_line, lang, self.files.keys(), log)
+        check_links(doc.body, doc.body_line, lang, self.names, log)
         return ModuleText(
             lang,
             log.path,
@@ -113,10 +144,15 @@ class _ModuleBuilder:
         )
 
     def lesson_text(self, name: str, lang: str) -> LessonText | None:
-        loaded = self.document(name)
-        if loaded is None:
+        text = self.memoised(name, lambda log: self.parse_lesson_text(name, lang, log))
+        if text is not None:
+            self.texts[name] = text
+        return text
+
+    def parse_lesson_text(self, name: str, lang: str, log: ProblemLog) -> LessonText | None:
+        doc = self.document(name, log)
+        if doc is None:
             return None
-        doc, log = loaded
         title = require_text(doc.meta, "title", log)
         minutes = optional_int(doc.meta, "estimated_minutes", log, low=1)
         parts = self.parts(doc, lang, log)
@@ -132,10 +168,17 @@ class _ModuleBuilder:
 
     def quiz_text(self, lang: str) -> tuple[QuizText, int, int] | None:
         name = f"quiz.{lang}.md"
-        loaded = self.document(name)
-        if loaded is None:
+        built = self.memoised(name, lambda log: self.parse_quiz_text(name, lang, log))
+        if built is not None:
+            self.texts[name] = built[0]
+        return built
+
+    def parse_quiz_text(
+        self, name: str, lang: str, log: ProblemLog
+    ) -> tuple[QuizText, int, int] | None:
+        doc = self.document(name, log)
+        if doc is None:
             return None
-        doc, log = loaded
         pass_mark = optional_int(doc.meta, "pass_mark", log, required=True, low=0, high=100)
         attempts = optional_int(doc.meta, "max_attempts", log, required=True, low=0, high=100)
         parts = self.parts(doc, lang, log)
@@ -223,27 +266,62 @@ class _ModuleBuilder:
                 1, "pass_mark and max_attempts must be the same in every language"
             )
         pass_mark, attempts = sorted(settings)[0]
-        return Quiz(pass_mark, attempts, texts)
+        self.built_quiz = Quiz(pass_mark, attempts, texts)
+        return self.built_quiz
 
 
-def build_course(
-    files: Mapping[str, bytes], label: str = "modules", style: LinkStyle = LMS_LINKS
-) -> tuple[Course, list[Problem]]:
-    """Build the course from `files` (paths relative to the content root) and list its problems."""
-    problems: list[Problem] = []
+@dataclass(frozen=True)
+class BuiltModule:
+    """One module folder as built: the module if it could be, and every text that could be."""
+
+    module: Module | None
+    texts: Mapping[str, FileText]  # by file name within the folder
+    quiz: Quiz | None  # built even when the module as a whole could not be
+
+
+def build_module(
+    folder: str,
+    files: Mapping[str, bytes],
+    problems: list[Problem],
+    label: str = "modules",
+    style: LinkStyle = LMS_LINKS,
+    *,
+    memo: FileMemo = FILE_MEMO,
+) -> BuiltModule:
+    """Build one module folder from its `files` (paths relative to it), adding its problems."""
+    builder = _ModuleBuilder(folder, files, label, problems, style, memo)
+    module = builder.build()
+    return BuiltModule(module, MappingProxyType(builder.texts), builder.built_quiz)
+
+
+def module_folders(files: Mapping[str, bytes]) -> dict[str, dict[str, bytes]]:
+    """The files of every top-level folder, by folder, with paths relative to it."""
     folders: dict[str, dict[str, bytes]] = defaultdict(dict)
     for path, data in files.items():
         folder, sep, rest = path.partition("/")
         if sep:
             folders[folder][rest] = data
+    return folders
+
+
+def build_course(
+    files: Mapping[str, bytes],
+    label: str = "modules",
+    style: LinkStyle = LMS_LINKS,
+    *,
+    memo: FileMemo = FILE_MEMO,
+) -> tuple[Course, list[Problem]]:
+    """Build the course from `files` (paths relative to the content root) and list its problems."""
+    problems: list[Problem] = []
+    folders = module_folders(files)
     modules = [
         m
         for folder in sorted(folders)
-        if (m := _ModuleBuilder(folder, folders[folder], label, problems, style).build())
+        if (m := build_module(folder, folders[folder], problems, label, style, memo=memo).module)
     ]
     if not modules:
         problems.append(Problem(label, 1, "no module folders found (expected NN-slug folders)"))
-    _check_unique(modules, label, problems)
+    check_unique(modules, label, problems)
     for module in modules:
         check_parity(module, problems)
     return Course.of(tuple(modules)), sorted(set(problems))
@@ -271,7 +349,8 @@ def _all_questions(module: Module, lang: str) -> list[tuple[str, Question]]:
     return found
 
 
-def _check_unique(modules: list[Module], label: str, problems: list[Problem]) -> None:
+def check_unique(modules: Sequence[Module], label: str, problems: list[Problem]) -> None:
+    """Report module slugs used twice and question ids used twice in one language."""
     slugs: dict[str, str] = {}
     for module in modules:
         if module.slug in slugs:

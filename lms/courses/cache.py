@@ -30,11 +30,16 @@ class CourseCache:
         from lms.courses.services import version_files
 
         course = load_course(version_files(session, version_id))
+        self.put(version_id, course)
+        return course
+
+    def put(self, version_id: int, course: Course) -> None:
+        """Keep a course parsed elsewhere (a publish has just built it): no request parses it."""
         with self._lock:
             self._courses[version_id] = course
+            self._courses.move_to_end(version_id)
             while len(self._courses) > KEEP_VERSIONS:
                 self._courses.popitem(last=False)
-        return course
 
 
 def course_cache() -> CourseCache:

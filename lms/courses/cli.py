@@ -54,13 +54,20 @@ def content_group() -> None:
 @with_appcontext
 def import_command(path: Path, note: str) -> None:
     """Publish the modules under PATH as a new course version."""
-    from lms.courses.services import publish
+    from lms.authoring.publishing import publish_files
 
     if not path.is_dir():
         raise click.ClickException(f"{path} is not a folder of modules")
     session = db_session()
     try:
-        result = publish(session, read_tree(path), label=path.as_posix().rstrip("/"), note=note)
+        result = publish_files(
+            session,
+            read_tree(path),
+            label=path.as_posix().rstrip("/"),
+            note=note,
+            user_id=None,
+            source="import",
+        )
     except ContentInvalid as invalid:
         for problem in invalid.problems:
             click.echo(str(problem))

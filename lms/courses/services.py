@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lms.content import build_course
+from lms.content import Course, build_course
 from lms.content.problems import ContentInvalid
 from lms.models import ContentFile, CourseVersion
 
@@ -21,6 +21,7 @@ class ImportResult:
 
     version: CourseVersion
     created: bool
+    course: Course  # the parsed files, ready for the per-version cache
 
 
 def digest_of(files: Mapping[str, bytes]) -> str:
@@ -45,17 +46,20 @@ def publish(
     label: str = "modules",
     note: str = "",
     user_id: int | None = None,
+    source: str = "import",
 ) -> ImportResult:
     """Check the files and publish them as a new version; nothing is written if any problem."""
-    _, problems = build_course(files, label)
+    course, problems = build_course(files, label)
     if problems:
         raise ContentInvalid(problems)
     digest = digest_of(files)
     latest = current_version(session)
     if latest is not None and latest.digest == digest:
-        return ImportResult(latest, created=False)
+        return ImportResult(latest, created=False, course=course)
     number = (session.scalar(select(func.max(CourseVersion.number))) or 0) + 1
-    version = CourseVersion(number=number, digest=digest, note=note[:500], created_by_id=user_id)
+    version = CourseVersion(
+        number=number, digest=digest, note=note[:500], created_by_id=user_id, source=source
+    )
     session.add(version)
     session.flush()
     session.add_all(
@@ -63,7 +67,7 @@ def publish(
         for path, data in sorted(files.items())
     )
     session.flush()
-    return ImportResult(version, created=True)
+    return ImportResult(version, created=True, course=course)
 
 
 def version_files(session: Session, version_id: int) -> dict[str, bytes]:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import validate_csrf
-from wtforms.validators import ValidationError
 
 from lms.auth.access import login_required
 from lms.content import ContentInvalid, Module
 from lms.courses.cache import course_cache
 from lms.db import db_session
+from lms.forms import csrf_token_valid
 from lms.learning import services
 from lms.learning.context import content_language, live_course, module_or_404
 from lms.learning.forms import responses_from_form
@@ -33,17 +32,6 @@ def autosave_key(user_id: int, module_slug: str, version_id: int) -> str:
     """Where the quiz page's script keeps unsent answers on the learner's device."""
     # Per course version: answers to another version's questions must not be filled in.
     return f"lms-quiz/{user_id}/{module_slug}/{version_id}"
-
-
-def _csrf_valid() -> bool:
-    """Whether the form's CSRF token is good (this view is exempt from the global check)."""
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return True
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except ValidationError:
-        return False
-    return True
 
 
 def _render_form(
@@ -96,7 +84,7 @@ def submit(module_slug: str) -> ResponseReturnValue:
     lang = lang if lang in taken.quiz.texts else content_language()
     responses = responses_from_form(taken.quiz.text(lang).questions)
     token = request.form.get("submission_token", "")[:64]
-    if not _csrf_valid():
+    if not csrf_token_valid():
         # An expired token must not cost a long quiz: show it again, filled in, with a new token.
         flash(
             _(

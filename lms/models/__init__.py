@@ -1,5 +1,6 @@
 """All models; importing this package registers every table on lms.db.Base.metadata."""
 
+from lms.models.authoring import AuditEvent, DraftFile, DraftRevision
 from lms.models.cohort import Cohort, Enrollment
 
 # Course and progress models (lms/models/course.py, lms/models/progress.py, owned by
@@ -16,12 +17,15 @@ from lms.models.types import UTCDateTime, utcnow
 from lms.models.user import Role, User, normalize_email
 
 __all__ = [
+    "AuditEvent",
     "Bookmark",
     "Certificate",
     "CheckAnswer",
     "Cohort",
     "ContentFile",
     "CourseVersion",
+    "DraftFile",
+    "DraftRevision",
     "Enrollment",
     "LessonCompletion",
     "QuizAttempt",

@@ -21,6 +21,8 @@ class CourseVersion(Base):
     # SHA-256 over every path and its bytes: importing unchanged files adds no version.
     digest: Mapped[str] = mapped_column(String(64), index=True)
     note: Mapped[str] = mapped_column(String(500), default="")
+    # How the version came to be: "import" (files), "editor" (a published draft), "rollback".
+    source: Mapped[str] = mapped_column(String(20), default="import", server_default="import")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

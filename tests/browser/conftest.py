@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
-
-from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, require_browser
 
 
 @pytest.fixture
@@ -24,15 +23,22 @@ def live_server(app: Flask) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(live_server: str) -> Iterator[object]:
-    """A fresh Chromium page."""
-    require_browser()
-    from playwright.sync_api import sync_playwright
+def browser_contexts(live_server: str, chromium: Any) -> Iterator[Callable[..., Any]]:
+    """Open browser contexts (separate cookie jars, as two people) on the live server."""
+    opened: list[Any] = []
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=live_server, locale="es-AR")
+    def new_context(**options: Any) -> Any:
+        context = chromium.new_context(base_url=live_server, **{"locale": "es-AR", **options})
         context.set_default_timeout(10_000)
-        yield context.new_page()
+        opened.append(context)
+        return context
+
+    yield new_context
+    for context in opened:
         context.close()
-        browser.close()
+
+
+@pytest.fixture
+def page(browser_contexts: Callable[..., Any]) -> Iterator[object]:
+    """A fresh Chromium page."""
+    yield browser_contexts().new_page()

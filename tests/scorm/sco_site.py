@@ -19,8 +19,6 @@ from typing import Any
 
 import pytest
 
-from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
-
 REPOSITORY = Path(__file__).resolve().parents[2]
 SCORM_AGAIN = REPOSITORY / "node_modules" / "scorm-again" / "dist"
 API_CALLS = {
@@ -218,15 +216,9 @@ def site() -> Iterator[Site]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium, once for every SCO test."""
-    require(Path(CHROMIUM), "install Debian's chromium package or set LMS_CHROMIUM")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+def browser(chromium: Any) -> Any:
+    """Debian's Chromium, shared with every other browser test of the run."""
+    return chromium
 
 
 @pytest.fixture
