@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms.models import AuditEvent
+from lms.models import AuditEvent, User
 
 
 def record(
@@ -17,6 +17,12 @@ def record(
     session.add(AuditEvent(actor_id=actor_id, action=action, target=target[:500], detail=detail))
 
 
-def recent(session: Session, limit: int = 100) -> list[AuditEvent]:
-    """The latest audit events, newest first."""
-    return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)))
+def recent(session: Session, limit: int = 200) -> list[tuple[AuditEvent, str | None]]:
+    """The latest audit events with the name of who acted, newest first."""
+    rows = session.execute(
+        select(AuditEvent, User.name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return [(event, name) for event, name in rows]

@@ -27,6 +27,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/manage/editor/changes", None),
     ("POST", "/manage/editor/publish", {"message": "m"}),
     ("GET", "/manage/editor/history", None),
+    ("GET", "/manage/editor/activity", None),
     ("GET", "/manage/editor/history/1", None),
     ("GET", f"/manage/editor/history/1/files/{LESSON}", None),
     ("GET", "/manage/editor/history/compare?from=1&to=1", None),
@@ -98,6 +99,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(
         f"/manage/editor/files/{FOLDER}/module.es.md",
         "/manage/editor/changes",
         "/manage/editor/history",
+        "/manage/editor/activity",
         "/manage/editor/history/1",
         f"/manage/editor/history/1/files/{LESSON}",
         "/manage/editor/history/compare",
@@ -247,6 +249,8 @@ def test_publishing_needs_a_message_and_then_makes_a_version(
     with app.app_context():
         actions = db_session().scalars(select(AuditEvent.action)).all()
     assert {"draft.save", "course.editor"} <= set(actions)
+    activity = client.get("/manage/editor/activity").get_data(as_text=True)
+    assert "course.editor" in activity and "Shorter text" in activity and "Ana" in activity
 
 
 @pytest.mark.app_config(WTF_CSRF_ENABLED=True)

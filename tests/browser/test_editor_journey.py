@@ -20,6 +20,7 @@ from lms.db import db_session
 from lms.learning.services import complete_lesson
 from lms.models import Role, User
 from tests.browser.fill import sign_in
+from tests.shipped import FILES
 
 pytestmark = pytest.mark.browser
 FOLDER = "01-understanding-migration"
@@ -88,8 +89,6 @@ def test_a_broken_quiz_is_flagged_at_its_line_fixed_published_and_seen_by_a_lear
 
     page = browser_contexts(viewport={"width": 1400, "height": 900}).new_page()
     sign_in_staff(page, instructor.email)
-    page.goto("/manage/editor/")
-    shoot(page, "editor-tree")
     open_editor(page, QUIZ)
     broken_line = editor_text(page).count("\n") + 2
     started = time.monotonic()
@@ -201,3 +200,32 @@ def test_rollback_restores_the_older_text_as_a_new_version(
     expect(page.locator("pre.file-text")).to_contain_text("Text.")
     open_editor(page, LESSON)
     assert editor_text(page) == original
+
+
+def test_a_link_to_a_line_opens_the_editor_at_that_line(
+    page: Page, instructor: User, course_version: int
+) -> None:
+    sign_in_staff(page, instructor.email)
+    page.goto(f"/manage/editor/files/{LESSON}#line-5")
+    page.wait_for_function("document.documentElement.dataset.editorReady === '1'")
+    line = page.evaluate(
+        "(() => { const s = window.lmsEditor.view.state;"
+        " return s.doc.lineAt(s.selection.main.head).number; })()"
+    )
+    assert line == 5
+
+
+def test_the_shipped_course_in_the_editor(
+    app: Flask, page: Page, instructor: User, publish_course: Callable[..., int]
+) -> None:
+    """The real modules open in the tree and the editor; also the guide's screenshots."""
+    publish_course(dict(FILES))
+    page.set_viewport_size({"width": 1400, "height": 900})
+    sign_in_staff(page, instructor.email)
+    page.goto("/manage/editor/")
+    expect(page.locator(".tree-module")).to_have_count(6)
+    expect(page.locator(".tag-problems")).to_have_count(0)
+    shoot(page, "editor-tree")
+    open_editor(page, "01-understanding-migration/quiz.es.md")
+    expect(page.locator("#editor-preview .answer-key").first).to_be_visible()
+    shoot(page, "editor-quiz")

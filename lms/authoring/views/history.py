@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from lms.auth.access import staff_required
+from lms.authoring import audit
 from lms.authoring.diff import diff_files
 from lms.authoring.paths import is_media
 from lms.authoring.publishing import NoSuchVersion, NothingToPublish, rollback
@@ -36,6 +37,13 @@ def history() -> ResponseReturnValue:
     )
     live = rows[0][0].number if rows else None
     return render_template("authoring/history.html", rows=rows, live=live)
+
+
+@blueprint.get("/activity")
+@staff_required
+def activity() -> ResponseReturnValue:
+    """Who changed what in the course and when: the latest entries of the audit trail."""
+    return render_template("authoring/activity.html", events=audit.recent(db_session()))
 
 
 def _version_or_404(number: int) -> CourseVersion:

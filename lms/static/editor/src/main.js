@@ -8,7 +8,7 @@ import { createPreview } from "./preview.js";
 import { followProblemLinks, problemsInPage, renderProblems, showDiagnostics } from "./problems.js";
 import { offerRestore } from "./restore.js";
 import { createSaver } from "./saver.js";
-import { createEditor, setText } from "./setup.js";
+import { createEditor, goToLine, setText } from "./setup.js";
 
 function start() {
   const form = document.getElementById("editor-form");
@@ -125,6 +125,9 @@ function start() {
 
   showDiagnostics(view, problemsInPage(problemsSection));
   followProblemLinks(problemsSection, view);
+  // Links from the publish page and the other language's problems name a line: go there.
+  const named = /^#line-(\d+)$/.exec(window.location.hash);
+  if (named && !restorePending) goToLine(view, Number(named[1]));
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
