@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import statistics
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -47,7 +45,10 @@ def editor_app(files: dict[str, bytes]) -> Iterator[tuple[Flask, FlaskClient]]:
         with app.app_context():
             publish(db_session(), files)
             accounts.create_user(
-                db_session(), email="editor@example.org", name="Editor", password=PASSWORD,
+                db_session(),
+                email="editor@example.org",
+                name="Editor",
+                password=PASSWORD,
                 role=Role.INSTRUCTOR,
             )
             db_session().commit()
@@ -60,16 +61,6 @@ def editor_app(files: dict[str, bytes]) -> Iterator[tuple[Flask, FlaskClient]]:
             yield app, client
         finally:
             get_engine(app).dispose()
-
-
-def timed(runs: int, job: Callable[[int], Any]) -> list[float]:
-    """Seconds taken by each of `runs` calls of `job(run)`."""
-    seconds = []
-    for run in range(runs):
-        start = time.perf_counter()
-        job(run)
-        seconds.append(time.perf_counter() - start)
-    return seconds
 
 
 def row(name: str, seconds: list[float], unit: str = "ms") -> str:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from editor import ROOT, editor_app, row, timed
-from preview_content import with_long_lesson
+from editor import ROOT, editor_app, row
+from preview_content import timed, with_long_lesson
 
 from lms.content import read_tree
 

@@ -21,7 +21,8 @@ from flask.testing import FlaskClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from editor import ROOT, editor_app, row, timed
+from editor import ROOT, editor_app, row
+from preview_content import timed
 
 from lms.content import read_tree
 from lms.content.memo import FILE_MEMO

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
@@ -13,24 +13,12 @@ from sqlalchemy.orm import Session
 from lms.authoring import drafts, publishing
 from lms.content import ContentInvalid
 from lms.courses.services import current_version, version_files
-from lms.db import db_session, get_database
+from lms.db import get_database
 from lms.models import AuditEvent, CourseVersion, DraftRevision, Role, User
 from tests.content.helpers import small_course
 
 LESSON = "01-understanding-migration/01-key-concepts.en.md"
 LIMIT = 1_000_000
-
-
-@pytest.fixture
-def session(app: Flask, course_version: int) -> Iterator[Session]:
-    """A session in an app context, with the small course published."""
-    with app.app_context():
-        yield db_session()
-
-
-@pytest.fixture
-def author(make_user: Callable[..., User]) -> User:
-    return make_user(role=Role.INSTRUCTOR, name="Ana")
 
 
 def _text(session: Session, path: str = LESSON) -> str:

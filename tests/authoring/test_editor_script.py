@@ -19,6 +19,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.browser.chromium import watched_page
+
 pytestmark = pytest.mark.browser
 
 STATIC = Path(__file__).resolve().parents[2] / "lms" / "static"
@@ -130,14 +132,8 @@ def saved(revision: int, problems: int = 0) -> dict[str, Any]:
 @pytest.fixture
 def page(chromium: Browser) -> Iterator[Page]:
     """A fresh page in Buenos Aires time; fails the test if the script throws."""
-    context = chromium.new_context(timezone_id="America/Argentina/Buenos_Aires")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == [], "the editor script threw errors"
+    with watched_page(chromium, timezone_id="America/Argentina/Buenos_Aires") as page:
+        yield page
 
 
 def open_editor(page: Page, server: FakeServer) -> None:

@@ -48,6 +48,14 @@ def _upload(client: FlaskClient, data: bytes, name: str) -> Any:
     )
 
 
+def _stored_map(client: FlaskClient) -> str:
+    """Upload a small map; returns its path in the module as the page gives it to paste."""
+    page = _upload(client, png_with_text_chunk(), "map.png").get_data(as_text=True)
+    media = re.search(r"!\[\]\((media/[a-z0-9-]+\.png)\)", page)
+    assert media, "the page gives the Markdown to paste"
+    return media.group(1)
+
+
 def test_an_image_is_stored_cleaned_under_a_generated_name_and_served_safely(
     editor: FlaskClient,
 ) -> None:
@@ -97,14 +105,12 @@ def test_an_oversized_upload_is_refused_before_it_is_stored(editor: FlaskClient)
 def test_a_published_image_ships_in_the_export_and_the_scorm_package(
     app: Flask, editor: FlaskClient
 ) -> None:
-    page = _upload(editor, png_with_text_chunk(), "map.png").get_data(as_text=True)
-    media = re.search(r"!\[\]\((media/[a-z0-9-]+\.png)\)", page)
-    assert media
+    media = _stored_map(editor)
     for lang, alt in (("es", "Mapa de rutas"), ("en", "Map of routes")):
         path = f"{FOLDER}/01-key-concepts.{lang}.md"
         with app.app_context():
             text = bytes(drafts.get_file(db_session(), path).data).decode()
-        text = text.replace("\n## ", f"\n![{alt}]({media.group(1)})\n\n## ", 1)
+        text = text.replace("\n## ", f"\n![{alt}]({media})\n\n## ", 1)
         saved = editor.post("/manage/editor/save", json={"path": path, "text": text, "revision": 0})
         assert saved.status_code == 200
     assert editor.post("/manage/editor/publish", data={"message": "map"}).status_code == 302
@@ -112,24 +118,22 @@ def test_a_published_image_ships_in_the_export_and_the_scorm_package(
         session = db_session()
         live = current_version(session)
         assert live is not None and live.number == 2
-        assert f"{FOLDER}/{media.group(1)}" in version_files(session, live.id)
+        assert f"{FOLDER}/{media}" in version_files(session, live.id)
         package = build_export(
             session, ExportRequest(live.id, "scorm12", "en", "understanding-migration")
         )
     names = zipfile.ZipFile(io.BytesIO(package.data)).namelist()
-    assert f"{FOLDER}/{media.group(1)}" in names
+    assert f"{FOLDER}/{media}" in names
 
 
 def test_an_image_without_alt_text_keeps_the_draft_from_publishing(
     app: Flask, editor: FlaskClient
 ) -> None:
-    page = _upload(editor, png_with_text_chunk(), "map.png").get_data(as_text=True)
-    media = re.search(r"!\[\]\((media/[a-z0-9-]+\.png)\)", page)
-    assert media
+    media = _stored_map(editor)
     path = f"{FOLDER}/01-key-concepts.en.md"
     preview = editor.post(
         "/manage/editor/preview",
-        json={"path": path, "text": f"---\ntitle: T\n---\n\n![]({media.group(1)})\n"},
+        json={"path": path, "text": f"---\ntitle: T\n---\n\n![]({media})\n"},
     )
     assert any("alt text" in p["message"] for p in preview.get_json()["problems"])
 

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from flask import Flask
 from sqlalchemy.orm import Session
 
 from lms.authoring import drafts, publishing, structure
 from lms.content import build_course
-from lms.db import db_session
 from lms.learning import services as learning
-from lms.models import Role, User
+from lms.models import User
 
 FOLDER = "01-understanding-migration"
-
-
-@pytest.fixture
-def session(app: Flask, course_version: int) -> Iterator[Session]:
-    with app.app_context():
-        yield db_session()
-
-
-@pytest.fixture
-def author(make_user: Callable[..., User]) -> User:
-    return make_user(role=Role.INSTRUCTOR)
 
 
 def _problems(session: Session) -> list[str]:

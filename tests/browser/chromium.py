@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
@@ -31,3 +34,16 @@ def require_browser() -> None:
         if os.environ.get("LMS_REQUIRE_BROWSER"):
             pytest.fail(message)
         pytest.skip(message)
+
+
+@contextmanager
+def watched_page(browser: Any, **context_options: Any) -> Iterator[Any]:
+    """A page in a fresh context; a JavaScript error thrown in it fails the test at the end."""
+    context = browser.new_context(**context_options)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], f"the page's scripts threw errors: {errors}"

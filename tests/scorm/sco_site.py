@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.chromium import watched_page
+
 REPOSITORY = Path(__file__).resolve().parents[2]
 SCORM_AGAIN = REPOSITORY / "node_modules" / "scorm-again" / "dist"
 API_CALLS = {
@@ -224,11 +226,5 @@ def browser(chromium: Any) -> Any:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     """A fresh page; JavaScript errors inside it fail the test."""
-    context = browser.new_context(locale="en-US")
-    context.set_default_timeout(10_000)
-    new_page = context.new_page()
-    errors: list[str] = []
-    new_page.on("pageerror", lambda error: errors.append(str(error)))
-    yield new_page
-    context.close()
-    assert errors == []
+    with watched_page(browser, locale="en-US") as new_page:
+        yield new_page
