@@ -18,6 +18,8 @@ from lms.auth import services as accounts
 from lms.bootstrap import bootstrap
 from lms.db import db_session, get_engine
 from lms.instance import ensure_secret_key
+from lms.mail.cli import worker_command
+from lms.mail.worker import start_in_background
 from lms.models import Role
 from lms.validators import EMAIL_PATTERN
 
@@ -114,6 +116,10 @@ def serve_command(host: str, port: int) -> None:
     else:
         click.echo("Sign in with your admin account.")
         click.echo("Forgot its password? Run: lms user set-password --email YOUR-EMAIL")
+    if start_in_background(app) is None:
+        click.echo("Mail: no SMTP server configured (LMS_SMTP_HOST); messages wait in the outbox.")
+    else:
+        click.echo(f"Mail: delivered through {app.config['LMS_SMTP_HOST']} by a background worker.")
     # Objects created during start-up are never freed; freezing them makes collections cheaper.
     gc.freeze()
     run_simple(host, port, app, threaded=True, use_reloader=False)
@@ -216,5 +222,6 @@ def init_app(app: Flask) -> None:
     """Register the commands on `app.cli`, so both `lms` and `flask --app lms` offer them."""
     app.cli.add_command(init_command)
     app.cli.add_command(serve_command)
+    app.cli.add_command(worker_command)
     app.cli.add_command(user_commands)
     app.cli.add_command(db_commands)

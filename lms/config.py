@@ -34,6 +34,14 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # The web editor: largest Markdown file it saves, largest image it accepts.
         "LMS_EDITOR_MAX_FILE_BYTES": 1_000_000,
         "LMS_MEDIA_MAX_BYTES": 5 * 1024 * 1024,
+        # Mail (invitations, password resets) goes through the outbox; without a host it waits.
+        "LMS_SMTP_HOST": None,
+        "LMS_SMTP_PORT": None,
+        "LMS_SMTP_USERNAME": None,
+        "LMS_SMTP_PASSWORD": None,
+        "LMS_SMTP_SECURITY": "starttls",
+        "LMS_SMTP_TIMEOUT": 10.0,
+        "LMS_MAIL_SENDER": None,
         "LMS_MIN_PASSWORD_LENGTH": 10,
         "LMS_LANGUAGE_COOKIE": "lang",
         "BABEL_DEFAULT_LOCALE": "es",
@@ -73,6 +81,13 @@ ENVIRONMENT: Mapping[str, tuple[str, Callable[[str], Any]]] = {
     "LMS_CONTENT_PATH": ("LMS_CONTENT_PATH", str),
     "LMS_EDITOR_MAX_FILE_BYTES": ("LMS_EDITOR_MAX_FILE_BYTES", int),
     "LMS_MEDIA_MAX_BYTES": ("LMS_MEDIA_MAX_BYTES", int),
+    "LMS_SMTP_HOST": ("LMS_SMTP_HOST", str),
+    "LMS_SMTP_PORT": ("LMS_SMTP_PORT", int),
+    "LMS_SMTP_USERNAME": ("LMS_SMTP_USERNAME", str),
+    "LMS_SMTP_PASSWORD": ("LMS_SMTP_PASSWORD", str),
+    "LMS_SMTP_SECURITY": ("LMS_SMTP_SECURITY", str),
+    "LMS_SMTP_TIMEOUT": ("LMS_SMTP_TIMEOUT", float),
+    "LMS_MAIL_SENDER": ("LMS_MAIL_SENDER", str),
 }
 
 

@@ -35,6 +35,9 @@ from lms.db import Base, db_session, get_engine, make_engine
 from lms.models import Role, User
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, require_browser
 
+# The real SMTP server fixtures (aiosmtpd), for every test package that sends mail.
+pytest_plugins = ["tests.mail.smtp_server"]
+
 TEST_DATABASE_URL = os.environ.get("LMS_TEST_DATABASE_URL") or None
 DEFAULT_PASSWORD = "correct horse battery"
 # Scrypt at its real cost takes a tenth of a second per hash; tests use a cheap setting.

@@ -16,9 +16,12 @@ from lms.models import Cohort, Enrollment, Role, User
 from tests.conftest import StatementCounter
 
 
-def _cohort(app: Flask, name: str = "39th edition, March 2017") -> Cohort:
+def _cohort(
+    app: Flask, name: str = "39th edition, March 2017", runner: User | None = None
+) -> Cohort:
+    """A cohort, run by `runner` when given (an instructor sees only the cohorts they run)."""
     with app.app_context():
-        cohort = services.create_cohort(db_session(), name)
+        cohort = services.create_cohort(db_session(), name, created_by=runner)
         db_session().commit()
         return cohort
 
@@ -80,8 +83,9 @@ class TestAccess:
         role: Role,
         page: str,
     ) -> None:
-        cohort = _cohort(app)
-        login(client, make_user(role=role))
+        user = make_user(role=role)
+        cohort = _cohort(app, runner=user)
+        login(client, user)
         assert client.get(page.format(id=cohort.id)).status_code == 200
 
     def test_unknown_cohort_is_404(
@@ -96,11 +100,35 @@ class TestManage:
     """Creating cohorts and replacing their links."""
 
     @pytest.fixture
+    def instructor(self, make_user: Callable[..., User]) -> User:
+        return make_user(role=Role.INSTRUCTOR, ui_language="en")
+
+    @pytest.fixture
     def staff(
-        self, client: FlaskClient, make_user: Callable[..., User], login: Callable[..., Any]
+        self, client: FlaskClient, instructor: User, login: Callable[..., Any]
     ) -> FlaskClient:
-        login(client, make_user(role=Role.INSTRUCTOR, ui_language="en"))
+        login(client, instructor)
         return client
+
+    def test_instructors_see_only_the_cohorts_they_run_and_admins_see_all(
+        self,
+        app: Flask,
+        staff: FlaskClient,
+        instructor: User,
+        make_user: Callable[..., User],
+        login: Callable[..., Any],
+    ) -> None:
+        mine = _cohort(app, "Mine", runner=instructor)
+        theirs = _cohort(app, "Theirs", runner=make_user(role=Role.INSTRUCTOR))
+        listing = staff.get("/manage/cohorts").get_data(as_text=True)
+        assert "Mine" in listing and "Theirs" not in listing
+        assert staff.get(f"/manage/cohorts/{mine.id}").status_code == 200
+        assert staff.get(f"/manage/cohorts/{theirs.id}").status_code == 404
+        assert staff.post(f"/manage/cohorts/{theirs.id}/invite").status_code == 404
+        admin = app.test_client()
+        login(admin, make_user(role=Role.ADMIN))
+        listing = admin.get("/manage/cohorts").get_data(as_text=True)
+        assert "Mine" in listing and "Theirs" in listing
 
     def test_create_shows_the_invitation_link(self, app: Flask, staff: FlaskClient) -> None:
         response = staff.post(
@@ -126,10 +154,10 @@ class TestManage:
         assert response.status_code == 422
 
     def test_list_shows_member_counts(
-        self, app: Flask, staff: FlaskClient, make_user: Callable[..., User]
+        self, app: Flask, staff: FlaskClient, instructor: User, make_user: Callable[..., User]
     ) -> None:
-        cohort = _cohort(app, "Edition with two")
-        _cohort(app, "Empty edition")
+        cohort = _cohort(app, "Edition with two", runner=instructor)
+        _cohort(app, "Empty edition", runner=instructor)
         members = [make_user(), make_user()]
         with app.app_context():
             for user in members:
@@ -142,14 +170,18 @@ class TestManage:
         assert '<td class="number">0</td>' in page
 
     def test_list_queries_do_not_grow_with_cohorts(
-        self, app: Flask, staff: FlaskClient, count_statements: StatementCounter
+        self,
+        app: Flask,
+        staff: FlaskClient,
+        instructor: User,
+        count_statements: StatementCounter,
     ) -> None:
-        _cohort(app, "One")
+        _cohort(app, "One", runner=instructor)
         count_statements.statements.clear()
         staff.get("/manage/cohorts")
         few = count_statements.count
         for number in range(5):
-            _cohort(app, f"More {number}")
+            _cohort(app, f"More {number}", runner=instructor)
         count_statements.statements.clear()
         staff.get("/manage/cohorts")
         assert count_statements.count == few
@@ -158,10 +190,11 @@ class TestManage:
         self,
         app: Flask,
         staff: FlaskClient,
+        instructor: User,
         make_user: Callable[..., User],
         count_statements: StatementCounter,
     ) -> None:
-        cohort = _cohort(app)
+        cohort = _cohort(app, runner=instructor)
 
         def add_member() -> None:
             user = make_user()
@@ -180,8 +213,10 @@ class TestManage:
         assert count_statements.count == few
         assert "Participants (5)" in page
 
-    def test_replacing_the_link_kills_the_old_one(self, app: Flask, staff: FlaskClient) -> None:
-        cohort = _cohort(app)
+    def test_replacing_the_link_kills_the_old_one(
+        self, app: Flask, staff: FlaskClient, instructor: User
+    ) -> None:
+        cohort = _cohort(app, runner=instructor)
         response = staff.post(f"/manage/cohorts/{cohort.id}/invite")
         assert response.headers["Location"] == f"/manage/cohorts/{cohort.id}"
         with app.app_context():

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.db import insert_or_ignore
-from lms.models import Cohort, Enrollment, User
+from lms.models import Cohort, CohortInstructor, Enrollment, Role, User
 
 
 @dataclass(frozen=True)
@@ -37,12 +37,42 @@ def new_invite_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def create_cohort(session: Session, name: str, starts_on: date | None = None) -> Cohort:
-    """Create a cohort with a fresh invitation link."""
+def create_cohort(
+    session: Session, name: str, starts_on: date | None = None, created_by: User | None = None
+) -> Cohort:
+    """Create a cohort with a fresh invitation link; an instructor who creates it runs it."""
     cohort = Cohort(name=name.strip(), starts_on=starts_on, invite_token=new_invite_token())
     session.add(cohort)
     session.flush()
+    if created_by is not None and created_by.role == Role.INSTRUCTOR:
+        add_instructor(session, cohort, created_by)
     return cohort
+
+
+def add_instructor(session: Session, cohort: Cohort, user: User) -> None:
+    """Let an instructor run a cohort (adding them twice changes nothing)."""
+    session.execute(
+        insert_or_ignore(
+            session,
+            CohortInstructor,
+            {"cohort_id": cohort.id, "user_id": user.id},
+            ["cohort_id", "user_id"],
+        )
+    )
+
+
+def runs(session: Session, user: User, cohort: Cohort) -> bool:
+    """Whether `user` may manage `cohort`: administrators run every cohort."""
+    if user.role == Role.ADMIN:
+        return True
+    return (
+        session.scalar(
+            select(CohortInstructor.id).where(
+                CohortInstructor.cohort_id == cohort.id, CohortInstructor.user_id == user.id
+            )
+        )
+        is not None
+    )
 
 
 def regenerate_invite(session: Session, cohort: Cohort) -> None:
@@ -61,15 +91,22 @@ def find_by_token(session: Session, token: str) -> Cohort | None:
     return session.scalar(select(Cohort).where(Cohort.invite_token == token))
 
 
-def list_cohorts(session: Session) -> list[CohortSummary]:
-    """Return every cohort with its member count, newest first, in one query."""
+def list_cohorts(session: Session, viewer: User) -> list[CohortSummary]:
+    """The cohorts `viewer` runs (all, for administrators) with member counts, in one query."""
     members = func.count(Enrollment.id)
-    rows = session.execute(
+    query = (
         select(Cohort, members)
         .outerjoin(Enrollment, Enrollment.cohort_id == Cohort.id)
         .group_by(Cohort.id)
         .order_by(Cohort.created_at.desc(), Cohort.id.desc())
     )
+    if viewer.role != Role.ADMIN:
+        query = query.where(
+            Cohort.id.in_(
+                select(CohortInstructor.cohort_id).where(CohortInstructor.user_id == viewer.id)
+            )
+        )
+    rows = session.execute(query)
     return [CohortSummary(cohort=cohort, members=count) for cohort, count in rows]
 
 

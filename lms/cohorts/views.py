@@ -25,9 +25,10 @@ INVALID = 422
 
 
 def _cohort_or_404(cohort_id: int) -> Cohort:
-    """Return the cohort or answer 404."""
+    """The cohort, if the signed-in instructor runs it (administrators run all); else 404."""
     cohort = services.get_cohort(db_session(), cohort_id)
-    if cohort is None:
+    viewer = current_account()
+    if cohort is None or viewer is None or not services.runs(db_session(), viewer, cohort):
         abort(404)
     return cohort
 
@@ -36,7 +37,11 @@ def _cohort_or_404(cohort_id: int) -> Cohort:
 @staff_required
 def index() -> ResponseReturnValue:
     """List every cohort with its number of members."""
-    return render_template("cohorts/index.html", summaries=services.list_cohorts(db_session()))
+    viewer = current_account()
+    assert viewer is not None
+    return render_template(
+        "cohorts/index.html", summaries=services.list_cohorts(db_session(), viewer)
+    )
 
 
 @blueprint.route(f"{MANAGE}/new", methods=["GET", "POST"])
@@ -45,7 +50,9 @@ def create() -> ResponseReturnValue:
     """Create a cohort and show its invitation link."""
     form = CohortForm()
     if form.validate_on_submit():
-        cohort = services.create_cohort(db_session(), form.name.data, form.starts_on.data)
+        cohort = services.create_cohort(
+            db_session(), form.name.data, form.starts_on.data, created_by=current_account()
+        )
         db_session().commit()
         flash(
             _("The cohort has been created. Share its invitation link with the participants."),

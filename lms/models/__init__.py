@@ -1,11 +1,13 @@
 """All models; importing this package registers every table on lms.db.Base.metadata."""
 
 from lms.models.authoring import AuditEvent, DraftFile, DraftRevision
-from lms.models.cohort import Cohort, Enrollment
+from lms.models.cohort import Cohort, CohortInstructor, Enrollment
 
 # Course and progress models (lms/models/course.py, lms/models/progress.py, owned by
 # lms/courses and lms/learning) are imported here too, so Alembic and the tests see them:
 from lms.models.course import ContentFile, CourseVersion
+from lms.models.invitation import Invitation, RosterUpload
+from lms.models.mail import MailStatus, OutboxMessage
 from lms.models.progress import (
     Bookmark,
     Certificate,
@@ -22,14 +24,19 @@ __all__ = [
     "Certificate",
     "CheckAnswer",
     "Cohort",
+    "CohortInstructor",
     "ContentFile",
     "CourseVersion",
     "DraftFile",
     "DraftRevision",
     "Enrollment",
+    "Invitation",
     "LessonCompletion",
+    "MailStatus",
+    "OutboxMessage",
     "QuizAttempt",
     "Role",
+    "RosterUpload",
     "UTCDateTime",
     "User",
     "normalize_email",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base
@@ -37,8 +38,21 @@ class Enrollment(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A deactivated learner keeps every record but no longer counts in the cohort's reports.
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     # lazy="raise": pages load what they show with explicit joins, so the number of SQL
     # statements per page cannot grow with the number of enrollments.
     user: Mapped[User] = relationship(lazy="raise")
     cohort: Mapped[Cohort] = relationship(lazy="raise")
+
+
+class CohortInstructor(Base):
+    """An instructor who runs a cohort: sees its learners, reports and invitations."""
+
+    __tablename__ = "cohort_instructors"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -1,0 +1,1 @@
+"""Outgoing mail: building messages, delivering them over SMTP and spacing out retries."""

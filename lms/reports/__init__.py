@@ -1,0 +1,1 @@
+"""Reports for instructors, computed from what learners did."""
