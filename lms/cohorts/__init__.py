@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from lms.cohorts import views
+# Registers its routes on the same blueprint.
+from lms.cohorts import (
+    invitation_views,  # noqa: F401
+    views,
+)
 
 
 def init_app(app: Flask) -> None:

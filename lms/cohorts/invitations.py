@@ -145,9 +145,7 @@ def _send(session: Session, invitation: Invitation, link: LinkMaker, mail: MailM
     session.flush()
 
 
-def resend(
-    session: Session, invitation: Invitation, *, link: LinkMaker, mail: MailMaker
-) -> None:
+def resend(session: Session, invitation: Invitation, *, link: LinkMaker, mail: MailMaker) -> None:
     """Send the invitation again, valid for another full period (a revoked one comes back)."""
     if invitation.accepted_at is not None:
         raise InvitationUnusable("accepted")
@@ -234,5 +232,3 @@ def take_upload(session: Session, upload: RosterUpload) -> bool:
         .execution_options(synchronize_session=False)
     )
     return getattr(taken, "rowcount", 0) == 1
-
-

@@ -24,7 +24,7 @@ MANAGE = "/manage/cohorts"
 INVALID = 422
 
 
-def _cohort_or_404(cohort_id: int) -> Cohort:
+def cohort_or_404(cohort_id: int) -> Cohort:
     """The cohort, if the signed-in instructor runs it (administrators run all); else 404."""
     cohort = services.get_cohort(db_session(), cohort_id)
     viewer = current_account()
@@ -66,7 +66,7 @@ def create() -> ResponseReturnValue:
 @staff_required
 def detail(cohort_id: int) -> ResponseReturnValue:
     """Show a cohort, its invitation link and its members."""
-    cohort = _cohort_or_404(cohort_id)
+    cohort = cohort_or_404(cohort_id)
     members = services.members_of(db_session(), cohort)
     invite_url = url_for("cohorts.join", token=cohort.invite_token, _external=True)
     return render_template(
@@ -78,7 +78,7 @@ def detail(cohort_id: int) -> ResponseReturnValue:
 @staff_required
 def regenerate_invite(cohort_id: int) -> ResponseReturnValue:
     """Replace the invitation link, for when the old one was shared too widely."""
-    cohort = _cohort_or_404(cohort_id)
+    cohort = cohort_or_404(cohort_id)
     services.regenerate_invite(db_session(), cohort)
     db_session().commit()
     flash(_("A new invitation link has been created. The old link no longer works."), "success")
@@ -109,7 +109,7 @@ def _sign_up_and_join(cohort: Cohort) -> ResponseReturnValue:
     email_taken = False
     if form.validate_on_submit():
         try:
-            user = _create_learner(form)
+            user = create_learner(form)
         except accounts.EmailTaken:
             email_taken = True
         else:
@@ -124,7 +124,7 @@ def _sign_up_and_join(cohort: Cohort) -> ResponseReturnValue:
     ), status
 
 
-def _create_learner(form: SignupForm) -> User:
+def create_learner(form: SignupForm) -> User:
     """Create the learner account the sign-up form describes, in the current language."""
     return accounts.create_user(
         db_session(),

@@ -120,3 +120,20 @@ def test_wrong_mail_settings_stop_the_round_and_keep_every_message(
     assert _state(session, second).status == MailStatus.PENDING
     assert _state(session, second).attempts == 0
     assert smtp_server.messages == []
+
+
+def test_the_worker_command_delivers_what_is_due_or_says_what_is_missing(
+    app: Flask, smtp_server: SmtpServer, queue: Callable[..., int]
+) -> None:
+    queue()
+    missing = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert missing.exit_code != 0 and "LMS_SMTP_HOST" in missing.output
+    app.config.update(
+        LMS_SMTP_HOST="127.0.0.1",
+        LMS_SMTP_PORT=smtp_server.port,
+        LMS_SMTP_SECURITY="none",
+        LMS_MAIL_SENDER="Curso OIM <cursos@example.org>",
+    )
+    sent = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert sent.exit_code == 0 and "1 message(s) tried" in sent.output
+    assert smtp_server.messages[0]["From"] == "Curso OIM <cursos@example.org>"
