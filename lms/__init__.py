@@ -19,6 +19,7 @@ from lms import (
     i18n,
     learning,
     manage,
+    reports,
     security,
     templating,
 )
@@ -59,6 +60,7 @@ def _init_parts(app: Flask) -> None:
     courses.init_app(app)
     authoring.init_app(app)
     learning.init_app(app)
+    reports.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)

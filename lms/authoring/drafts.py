@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Delete, Update, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from lms.authoring import audit
+from lms import audit
 from lms.courses.services import current_version, version_files
 from lms.db import insert_or_ignore
 from lms.models import DraftFile, DraftRevision, User

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms.authoring import audit, drafts
+from lms import audit
+from lms.authoring import drafts
 from lms.courses.services import (
     ImportResult,
     current_version,

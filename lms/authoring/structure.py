@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
-from lms.authoring import audit, drafts, starters
+from lms import audit
+from lms.authoring import drafts, starters
 from lms.content.files import MODULE_FOLDER
 from lms.content.model import LANGUAGES
 from lms.content.render import LESSON_FILE

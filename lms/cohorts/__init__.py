@@ -1,14 +1,11 @@
-"""Cohorts (course editions): managing them and joining through an invitation link."""
+"""Cohorts (course editions): managing them, inviting people and joining."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-# Registers its routes on the same blueprint.
-from lms.cohorts import (
-    invitation_views,  # noqa: F401
-    views,
-)
+# The invitation and member views register their routes on the cohorts blueprint.
+from lms.cohorts import invitation_views, member_views, views  # noqa: F401
 
 
 def init_app(app: Flask) -> None:

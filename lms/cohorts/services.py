@@ -12,8 +12,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lms import audit
 from lms.db import insert_or_ignore
-from lms.models import Cohort, CohortInstructor, Enrollment, Role, User
+from lms.models import Certificate, Cohort, CohortInstructor, Enrollment, Role, User
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Member:
 
     user: User
     enrolled_at: datetime
+    active: bool = True
+    certified: bool = False
 
 
 def new_invite_token() -> str:
@@ -113,12 +116,62 @@ def list_cohorts(session: Session, viewer: User) -> list[CohortSummary]:
 def members_of(session: Session, cohort: Cohort) -> list[Member]:
     """Return the people enrolled in `cohort`, by name, in one query."""
     rows = session.execute(
-        select(User, Enrollment.enrolled_at)
+        select(User, Enrollment.enrolled_at, Enrollment.active, Certificate.id)
         .join(Enrollment, Enrollment.user_id == User.id)
+        .outerjoin(Certificate, Certificate.user_id == User.id)
         .where(Enrollment.cohort_id == cohort.id)
         .order_by(User.name, User.id)
     )
-    return [Member(user=user, enrolled_at=enrolled_at) for user, enrolled_at in rows]
+    return [
+        Member(user, enrolled_at, active, certificate is not None)
+        for user, enrolled_at, active, certificate in rows
+    ]
+
+
+class MoveRefused(Exception):
+    """A learner cannot be moved there: `reason` is "same" (already there) or "enrolled"."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+def enrollment_of(session: Session, cohort: Cohort, user_id: int) -> Enrollment | None:
+    """The learner's enrollment in `cohort`, if any."""
+    return session.scalars(
+        select(Enrollment).where(Enrollment.cohort_id == cohort.id, Enrollment.user_id == user_id)
+    ).first()
+
+
+def set_active(session: Session, enrollment: Enrollment, active: bool, actor_id: int) -> None:
+    """Deactivate (records kept, left out of reports) or reactivate a learner in a cohort."""
+    enrollment.active = active
+    audit.record(
+        session,
+        actor_id,
+        "enrollment.activate" if active else "enrollment.deactivate",
+        f"cohort {enrollment.cohort_id} user {enrollment.user_id}",
+    )
+    session.flush()
+
+
+def move(session: Session, enrollment: Enrollment, target: Cohort, actor_id: int) -> None:
+    """Move a learner to another cohort; their progress is theirs and goes with them."""
+    if target.id == enrollment.cohort_id:
+        raise MoveRefused("same")
+    if enrollment_of(session, target, enrollment.user_id) is not None:
+        raise MoveRefused("enrolled")
+    source = enrollment.cohort_id
+    enrollment.cohort_id = target.id
+    audit.record(
+        session,
+        actor_id,
+        "enrollment.move",
+        f"user {enrollment.user_id}",
+        from_cohort=source,
+        to_cohort=target.id,
+    )
+    session.flush()
 
 
 def cohorts_of(session: Session, user: User) -> list[Cohort]:

@@ -69,8 +69,15 @@ def detail(cohort_id: int) -> ResponseReturnValue:
     cohort = cohort_or_404(cohort_id)
     members = services.members_of(db_session(), cohort)
     invite_url = url_for("cohorts.join", token=cohort.invite_token, _external=True)
+    viewer = current_account()
+    assert viewer is not None
+    others = [s for s in services.list_cohorts(db_session(), viewer) if s.cohort.id != cohort.id]
     return render_template(
-        "cohorts/detail.html", cohort=cohort, members=members, invite_url=invite_url
+        "cohorts/detail.html",
+        cohort=cohort,
+        members=members,
+        invite_url=invite_url,
+        other_cohorts=others,
     )
 
 

@@ -5,7 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the learning blueprint with all its views."""
-    from lms.learning import certificate_views, display, quiz_views  # noqa: F401 (they add routes to bp)
+    from lms.learning import certificate_pdf_views, certificate_views, display, quiz_views  # noqa: F401 (they add routes to bp)
     from lms.learning.views import bp
 
     app.register_blueprint(bp)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from lms.manage import views
+from lms.manage import (
+    health_views,  # noqa: F401  (adds the health routes to the blueprint)
+    views,
+)
 
 
 def init_app(app: Flask) -> None:

@@ -6,8 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from lms import audit
 from lms.auth.access import staff_required
-from lms.authoring import audit
 from lms.authoring.diff import diff_files
 from lms.authoring.paths import is_media
 from lms.authoring.publishing import NoSuchVersion, NothingToPublish, rollback

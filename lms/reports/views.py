@@ -1,0 +1,156 @@
+"""A cohort's reports: the progress table with charts, grade exports and item analysis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask.typing import ResponseReturnValue
+
+from lms.auth.access import staff_required
+from lms.cohorts.views import cohort_or_404
+from lms.db import db_session
+from lms.i18n import gettext as _
+from lms.learning.context import content_language, live_course
+from lms.reports import answers
+from lms.reports.item_analysis import analyse_by_language
+from lms.reports.progress import PAGE_SIZE, STATUSES, CohortProgress, Filters, cohort_progress
+from lms.reports.spreadsheets import content_disposition, csv_stream, xlsx_stream
+
+blueprint = Blueprint("reports", __name__, url_prefix="/manage/cohorts/<int:cohort_id>")
+FORMATS = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _filters(*, every_row: bool = False) -> Filters:
+    args = request.args
+    status = args.get("status", "")
+    try:
+        page = 0 if every_row else max(1, int(args.get("page", "1")))
+    except ValueError:
+        page = 1
+    return Filters(
+        country=args.get("country", "")[:2],
+        institution=args.get("institution", "")[:300],
+        status=status if status in STATUSES else "",
+        search=args.get("q", "")[:200],
+        sort=args.get("sort", "name"),
+        descending=args.get("order") == "desc",
+        page=page,
+    )
+
+
+@blueprint.get("/progress")
+@staff_required
+def progress(cohort_id: int) -> ResponseReturnValue:
+    """Learners × modules with status, best score, attempts and last activity."""
+    cohort = cohort_or_404(cohort_id)
+    live = live_course()
+    filters = _filters()
+    report = cohort_progress(db_session(), cohort, live.course, filters)
+    return render_template(
+        "reports/progress.html",
+        cohort=cohort,
+        course=live.course,
+        report=report,
+        filters=filters,
+        pages=max(1, -(-report.matching // PAGE_SIZE)),
+        lang=content_language(),
+        statuses=STATUSES,
+    )
+
+
+def _download(
+    name: str, kind: str, header: Sequence[str], rows: Iterator[list[object]]
+) -> Response:
+    if kind not in FORMATS:
+        abort(404)
+    stream = (
+        csv_stream(header, rows) if kind == "csv" else xlsx_stream(header, rows, sheet_title=name)
+    )
+    # The rows are read while the response is sent: keep the request (and its session) open.
+    response = Response(stream_with_context(stream), mimetype=FORMATS[kind])
+    response.headers["Content-Disposition"] = content_disposition(f"{name}.{kind}")
+    return response
+
+
+@blueprint.get("/grades.<kind>")
+@staff_required
+def grades(cohort_id: int, kind: str) -> ResponseReturnValue:
+    """The progress table as a spreadsheet: one row per learner, status and best per module."""
+    cohort = cohort_or_404(cohort_id)
+    course = live_course().course
+    report: CohortProgress = cohort_progress(db_session(), cohort, course, _filters(every_row=True))
+    header = [_("Name"), _("Email"), _("Country"), _("Institution"), _("Modules completed")]
+    status, best, attempts = _("Status"), _("Best score (%)"), _("Attempts")
+    for module in course.modules:
+        header += [
+            f"{module.number}. {status}",
+            f"{module.number}. {best}",
+            f"{module.number}. {attempts}",
+        ]
+    labels = {
+        "completed": _("completed"),
+        "in_progress": _("in progress"),
+        "not_started": _("not started"),
+    }
+
+    def rows() -> Iterator[list[object]]:
+        for row in report.rows:
+            line: list[object] = [
+                row.name,
+                row.email,
+                row.country,
+                row.institution,
+                row.modules_completed,
+            ]
+            for cell in row.cells:
+                line += [labels[cell.status], cell.best_percent, cell.attempts]
+            yield line
+
+    name = _("grades")
+    return _download(f"{cohort.name} - {name}", kind, header, rows())
+
+
+@blueprint.get("/responses.<kind>")
+@staff_required
+def responses(cohort_id: int, kind: str) -> ResponseReturnValue:
+    """Every answer of every quiz attempt, one row each, streamed in constant memory."""
+    cohort = cohort_or_404(cohort_id)
+    header = [
+        _("Name"),
+        _("Email"),
+        _("Module"),
+        _("Attempt"),
+        _("Submitted"),
+        _("Language"),
+        _("Question"),
+        _("Answer"),
+        _("Points"),
+        _("Out of"),
+    ]
+    rows = answers.response_rows(db_session(), cohort)
+    name = _("responses")
+    return _download(f"{cohort.name} - {name}", kind, header, rows)
+
+
+@blueprint.get("/items/<module_slug>")
+@staff_required
+def items(cohort_id: int, module_slug: str) -> ResponseReturnValue:
+    """Moodle's quiz statistics for each question of a module quiz, per language."""
+    cohort = cohort_or_404(cohort_id)
+    module = live_course().course.module(module_slug)
+    if module is None or module.quiz is None:
+        abort(404)
+    every_attempt = request.args.get("attempts") == "all"
+    specs, records = answers.analysis_input(db_session(), cohort, module)
+    by_language = analyse_by_language(specs, records, first_only=not every_attempt)
+    return render_template(
+        "reports/items.html",
+        cohort=cohort,
+        module=module,
+        by_language=by_language,
+        every_attempt=every_attempt,
+    )
