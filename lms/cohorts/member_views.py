@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy import select
 
+from lms import audit
 from lms.auth.access import staff_required
 from lms.auth.identity import current_account
 from lms.cohorts import services
 from lms.cohorts.views import MANAGE, blueprint, cohort_or_404
 from lms.db import db_session
 from lms.i18n import gettext as _
-from lms.models import Enrollment
+from lms.models import Enrollment, Role, User, normalize_email
 
 MEMBER = f"{MANAGE}/<int:cohort_id>/members/<int:user_id>"
 
@@ -68,3 +70,30 @@ def move_member(cohort_id: int, user_id: int) -> ResponseReturnValue:
     db_session().commit()
     flash(_("Participant moved to %(cohort)s.", cohort=target.name), "success")
     return redirect(url_for("cohorts.detail", cohort_id=target.id))
+
+
+@blueprint.post(f"{MANAGE}/<int:cohort_id>/instructors")
+@staff_required
+def add_instructor(cohort_id: int) -> ResponseReturnValue:
+    """Let another instructor run this cohort, found by their email."""
+    cohort = cohort_or_404(cohort_id)
+    session = db_session()
+    email = normalize_email(request.form.get("email", ""))
+    user = session.scalars(select(User).where(User.email == email)).first()
+    if user is None or user.role != Role.INSTRUCTOR:
+        flash(
+            _(
+                "There is no instructor with the email %(email)s. An administrator can make an "
+                "account an instructor under Users.",
+                email=email,
+            ),
+            "error",
+        )
+        return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+    services.add_instructor(session, cohort, user)
+    audit.record(
+        session, _actor_id(), "cohort.instructor", f"cohort {cohort.id}", instructor=user.id
+    )
+    session.commit()
+    flash(_("%(name)s now runs this cohort too.", name=user.name), "success")
+    return redirect(url_for("cohorts.detail", cohort_id=cohort.id))

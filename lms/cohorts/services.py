@@ -64,6 +64,18 @@ def add_instructor(session: Session, cohort: Cohort, user: User) -> None:
     )
 
 
+def instructors_of(session: Session, cohort: Cohort) -> list[User]:
+    """The instructors who run a cohort, by name."""
+    return list(
+        session.scalars(
+            select(User)
+            .join(CohortInstructor, CohortInstructor.user_id == User.id)
+            .where(CohortInstructor.cohort_id == cohort.id)
+            .order_by(User.name)
+        )
+    )
+
+
 def runs(session: Session, user: User, cohort: Cohort) -> bool:
     """Whether `user` may manage `cohort`: administrators run every cohort."""
     if user.role == Role.ADMIN:

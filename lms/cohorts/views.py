@@ -78,6 +78,7 @@ def detail(cohort_id: int) -> ResponseReturnValue:
         members=members,
         invite_url=invite_url,
         other_cohorts=others,
+        instructors=services.instructors_of(db_session(), cohort),
     )
 
 

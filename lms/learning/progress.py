@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.content import Course, Module
-from lms.models import LessonCompletion, QuizAttempt
+from lms.models import AttemptGrant, LessonCompletion, QuizAttempt
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class ModuleProgress:
     lessons_done: frozenset[str]
     attempts_used: int = 0
     best_percent: float | None = None
+    extra_attempts: int = 0  # granted by an instructor
 
     @property
     def lessons_total(self) -> int:
@@ -54,7 +55,7 @@ class ModuleProgress:
         quiz = self.module.quiz
         if quiz is None or quiz.max_attempts == 0:
             return None
-        return max(0, quiz.max_attempts - self.attempts_used)
+        return max(0, quiz.max_attempts + self.extra_attempts - self.attempts_used)
 
     @property
     def percent(self) -> int:
@@ -82,8 +83,18 @@ class CourseProgress:
         return self.by_slug[slug]
 
 
+def extra_attempts(session: Session, user_id: int) -> dict[str, int]:
+    """Attempts granted to a learner beyond each quiz's limit, by module."""
+    rows = session.execute(
+        select(AttemptGrant.module_slug, func.sum(AttemptGrant.extra))
+        .where(AttemptGrant.user_id == user_id)
+        .group_by(AttemptGrant.module_slug)
+    )
+    return {slug: int(total or 0) for slug, total in rows}
+
+
 def course_progress(session: Session, user_id: int, course: Course) -> CourseProgress:
-    """Progress of one learner in every module, in two queries whatever the amount of data."""
+    """Progress of one learner in every module, in three queries whatever the amount of data."""
     done: dict[str, set[str]] = {}
     for module_slug, lesson_slug in session.execute(
         select(LessonCompletion.module_slug, LessonCompletion.lesson_slug).where(
@@ -97,8 +108,15 @@ def course_progress(session: Session, user_id: int, course: Course) -> CoursePro
         .group_by(QuizAttempt.module_slug)
     )
     quizzes = {slug: (count, best) for slug, count, best in quiz_rows}
+    extra = extra_attempts(session, user_id)
     modules = tuple(
-        ModuleProgress(m, frozenset(done.get(m.slug, ())), *quizzes.get(m.slug, (0, None)))
+        ModuleProgress(
+            m,
+            frozenset(done.get(m.slug, ())),
+            attempts_used=quizzes.get(m.slug, (0, None))[0],
+            best_percent=quizzes.get(m.slug, (0, None))[1],
+            extra_attempts=extra.get(m.slug, 0),
+        )
         for m in course.modules
     )
     return CourseProgress(modules, {p.module.slug: p for p in modules})

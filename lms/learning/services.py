@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from lms.content import Course, Module
 from lms.content.questions import Question
 from lms.db import insert_or_ignore, upsert
-from lms.learning.progress import course_progress
+from lms.learning.progress import course_progress, extra_attempts
 from lms.models import Bookmark, Certificate, CheckAnswer, LessonCompletion, QuizAttempt
 from lms.models.types import utcnow
 
@@ -129,7 +129,8 @@ def submit_quiz(
         )
         or 0
     )
-    if quiz.max_attempts and used >= quiz.max_attempts:
+    allowed = quiz.max_attempts + extra_attempts(session, user_id).get(module.slug, 0)
+    if quiz.max_attempts and used >= allowed:
         raise NoAttemptsLeft
     questions = quiz.text(submission.lang).questions
     grades = {q.id: q.grade(submission.responses.get(q.id)) for q in questions}

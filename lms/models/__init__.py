@@ -9,6 +9,7 @@ from lms.models.course import ContentFile, CourseVersion
 from lms.models.invitation import Invitation, RosterUpload
 from lms.models.mail import MailStatus, OutboxMessage
 from lms.models.progress import (
+    AttemptGrant,
     Bookmark,
     Certificate,
     CheckAnswer,
@@ -19,6 +20,7 @@ from lms.models.types import UTCDateTime, utcnow
 from lms.models.user import Role, User, normalize_email
 
 __all__ = [
+    "AttemptGrant",
     "AuditEvent",
     "Bookmark",
     "Certificate",

@@ -93,3 +93,17 @@ class Certificate(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     version_id: Mapped[int] = mapped_column(ForeignKey(_VERSION))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AttemptGrant(Base):
+    """Extra quiz attempts an instructor gave a learner, with who gave them and why."""
+
+    __tablename__ = "attempt_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey(_USER, ondelete="CASCADE"), index=True)
+    module_slug: Mapped[str] = mapped_column(String(100))
+    extra: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(500))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey(_USER, ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

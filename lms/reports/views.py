@@ -4,16 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from lms.auth.access import staff_required
+from lms.auth.identity import current_account
+from lms.cohorts import services as cohorts
 from lms.cohorts.views import cohort_or_404
 from lms.db import db_session
 from lms.i18n import gettext as _
+from lms.i18n import ngettext
 from lms.learning.context import content_language, live_course
+from lms.learning.progress import course_progress
+from lms.models import Cohort, User
 from lms.reports import answers
 from lms.reports.item_analysis import analyse_by_language
+from lms.reports.learner import MAX_EXTRA, GrantRefused, grant_attempts, learner_record
 from lms.reports.progress import PAGE_SIZE, STATUSES, CohortProgress, Filters, cohort_progress
 from lms.reports.spreadsheets import content_disposition, csv_stream, xlsx_stream
 
@@ -154,3 +170,73 @@ def items(cohort_id: int, module_slug: str) -> ResponseReturnValue:
         by_language=by_language,
         every_attempt=every_attempt,
     )
+
+
+def _learner_or_404(cohort: Cohort, user_id: int) -> User:
+    session = db_session()
+    user = session.get(User, user_id)
+    if user is None or cohorts.enrollment_of(session, cohort, user_id) is None:
+        abort(404)
+    return user
+
+
+@blueprint.get("/learners/<int:user_id>")
+@staff_required
+def learner(cohort_id: int, user_id: int) -> ResponseReturnValue:
+    """One learner: lessons completed with dates, every attempt answer by answer, grants."""
+    cohort = cohort_or_404(cohort_id)
+    user = _learner_or_404(cohort, user_id)
+    course = live_course().course
+    lang = content_language()
+    record = learner_record(db_session(), user, course, lang)
+    progress = course_progress(db_session(), user.id, course)
+    return render_template(
+        "reports/learner.html",
+        cohort=cohort,
+        record=record,
+        course=course,
+        lang=lang,
+        progress=progress,
+        max_extra=MAX_EXTRA,
+    )
+
+
+@blueprint.post("/learners/<int:user_id>/attempts")
+@staff_required
+def grant(cohort_id: int, user_id: int) -> ResponseReturnValue:
+    """Give the learner extra attempts at a module quiz, saying why (audited)."""
+    cohort = cohort_or_404(cohort_id)
+    user = _learner_or_404(cohort, user_id)
+    module = live_course().course.module(request.form.get("module", ""))
+    if module is None or module.quiz is None:
+        abort(404)
+    try:
+        extra = int(request.form.get("extra", "1"))
+    except ValueError:
+        extra = 0
+    account = current_account()
+    assert account is not None
+    try:
+        grant_attempts(
+            db_session(), user, module.slug, extra, request.form.get("reason", ""), account.id
+        )
+    except GrantRefused as refused:
+        db_session().rollback()
+        flash(
+            _("Say why you grant the attempts: it is kept with the grant.")
+            if refused.reason == "reason"
+            else _("Grant from 1 to %(most)s attempts at a time.", most=MAX_EXTRA),
+            "error",
+        )
+    else:
+        db_session().commit()
+        flash(
+            ngettext(
+                "%(num)s extra attempt granted to %(name)s.",
+                "%(num)s extra attempts granted to %(name)s.",
+                extra,
+                name=user.name,
+            ),
+            "success",
+        )
+    return redirect(url_for(".learner", cohort_id=cohort.id, user_id=user.id))

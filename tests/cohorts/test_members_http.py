@@ -70,3 +70,17 @@ def test_a_participant_cannot_be_moved_to_a_cohort_the_instructor_does_not_run(
         ).status_code
         == 404
     )
+
+
+def test_another_instructor_is_added_by_email_and_then_runs_the_cohort(
+    app: Flask, make_user: Callable[..., User], login: Callable[..., Any]
+) -> None:
+    client, first, _second, _foreign, learner = _setup(app, make_user, login)
+    colleague = make_user(email="colega@example.org", role=Role.INSTRUCTOR, name="Colega")
+    refused = client.post(f"/manage/cohorts/{first.id}/instructors", data={"email": learner.email})
+    assert refused.status_code == 302
+    client.post(f"/manage/cohorts/{first.id}/instructors", data={"email": "COLEGA@example.org"})
+    other = app.test_client()
+    login(other, colleague)
+    page = other.get(f"/manage/cohorts/{first.id}").get_data(as_text=True)
+    assert "Colega" in page and "Lucía" in page

@@ -12,12 +12,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook  # type: ignore[import-untyped]
+from sqlalchemy import select
 
 from lms.cohorts import services as cohorts
 from lms.courses.cache import course_cache
 from lms.db import db_session
 from lms.learning import services as learning
-from lms.models import Cohort, Enrollment, Invitation, Role, User
+from lms.models import AuditEvent, Cohort, Enrollment, Invitation, Role, User
 from lms.models.types import utcnow
 from tests.conftest import StatementCounter
 
@@ -223,3 +224,59 @@ def test_the_table_is_paged_while_totals_count_every_matching_learner(
     assert "1 completed, 2 started" in first and "1 completed, 2 started" in second
     grades = staff.get(f"/manage/cohorts/{setting.cohort.id}/grades.csv").data.decode("utf-8-sig")
     assert "José Núñez" in grades and "HYPERLINK" in grades  # exports are never paged
+
+
+def test_a_learners_page_shows_lessons_and_answers_and_grants_attempts_with_a_reason(
+    app: Flask, staff: FlaskClient, setting: Setting, course_version: int
+) -> None:
+    url = f"/manage/cohorts/{setting.cohort.id}/learners/{setting.failed.id}"
+    page = staff.get(url).get_data(as_text=True)
+    assert "Attempt 1" in page and "1960" in page and "2 attempts left." in page
+    refused = staff.post(f"{url}/attempts", data={"module": MODULE, "extra": "2", "reason": " "})
+    assert refused.status_code == 302
+    assert "2 attempts left." in staff.get(url).get_data(as_text=True)
+    staff.post(
+        f"{url}/attempts",
+        data={"module": MODULE, "extra": "2", "reason": "Connection failed during the quiz"},
+    )
+    page = staff.get(url).get_data(as_text=True)
+    assert "4 attempts left." in page and "Connection failed during the quiz" in page
+    with app.app_context():
+        event = db_session().scalars(select(AuditEvent)).one()
+        assert event.action == "attempts.grant" and event.detail["extra"] == 2
+        module = course_cache().get(db_session(), course_version).module(MODULE)
+        assert module is not None
+        for number in range(2, 5):  # the quiz allows 3; the grant adds 2: attempts 2 to 5
+            learning.submit_quiz(
+                db_session(),
+                setting.failed.id,
+                module,
+                learning.Submission(f"extra-{number}", course_version, "es", {}),
+            )
+        learning.submit_quiz(
+            db_session(),
+            setting.failed.id,
+            module,
+            learning.Submission("extra-5", course_version, "es", {}),
+        )
+        with pytest.raises(learning.NoAttemptsLeft):
+            learning.submit_quiz(
+                db_session(),
+                setting.failed.id,
+                module,
+                learning.Submission("extra-6", course_version, "es", {}),
+            )
+
+
+def test_a_learner_outside_the_cohort_has_no_page_here(
+    staff: FlaskClient, setting: Setting, make_user: Callable[..., User]
+) -> None:
+    stranger = make_user()
+    url = f"/manage/cohorts/{setting.cohort.id}/learners/{stranger.id}"
+    assert staff.get(url).status_code == 404
+    assert (
+        staff.post(
+            f"{url}/attempts", data={"module": MODULE, "extra": "1", "reason": "x"}
+        ).status_code
+        == 404
+    )
