@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import flask_login
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 
-from lms.auth import services as accounts
 from lms.auth.access import staff_required
 from lms.auth.identity import current_account
 from lms.cohorts import invitations
 from lms.cohorts.forms import SignupForm
 from lms.cohorts.roster import read_roster
-from lms.cohorts.views import INVALID, MANAGE, blueprint, cohort_or_404, create_learner
+from lms.cohorts.views import INVALID, MANAGE, blueprint, cohort_or_404, sign_up_and_join
 from lms.db import db_session
 from lms.i18n import LANGUAGES, ngettext
 from lms.i18n import gettext as _
 from lms.mail.message import OutgoingMail
-from lms.models import Cohort, Invitation, RosterUpload
+from lms.models import Cohort, Invitation, RosterUpload, User
 from lms.reports.spreadsheets import content_disposition, csv_stream
 from lms.urls import home_url
 
@@ -214,25 +212,16 @@ def _sign_up_with(invitation: Invitation, cohort: Cohort) -> ResponseReturnValue
         else None
     )
     form.email.data = invitation.email  # the invitation is for this address only
-    email_taken = False
-    if form.validate_on_submit():
-        try:
-            user = create_learner(form)
-        except accounts.EmailTaken:
-            email_taken = True
-        else:
-            if invitation.language in ("es", "en", "pt"):
-                user.ui_language = invitation.language
-            invitations.accept(db_session(), invitation, user)
-            db_session().commit()
-            flask_login.login_user(user)
-            flash(_("Your account is ready. Welcome to %(cohort)s.", cohort=cohort.name), "success")
-            return redirect(home_url())
-    status = INVALID if form.errors or email_taken else 200
-    return render_template(
-        "cohorts/invitation_signup.html",
-        cohort=cohort,
-        invitation=invitation,
-        form=form,
-        email_taken=email_taken,
-    ), status
+
+    def join(user: User) -> None:
+        if invitation.language in ("es", "en", "pt"):
+            user.ui_language = invitation.language
+        invitations.accept(db_session(), invitation, user)
+
+    return sign_up_and_join(
+        cohort,
+        form,
+        join,
+        action=url_for("cohorts.accept_invitation", token=invitation.token),
+        fixed_email=True,
+    )

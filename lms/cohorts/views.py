@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import flask_login
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -113,7 +115,27 @@ def join(token: str) -> ResponseReturnValue:
 
 def _sign_up_and_join(cohort: Cohort) -> ResponseReturnValue:
     """Create a learner account from the sign-up form, enroll it and sign it in."""
-    form = SignupForm()
+    return sign_up_and_join(
+        cohort,
+        SignupForm(),
+        lambda user: services.enroll(db_session(), user, cohort),
+        action=url_for("cohorts.join", token=cohort.invite_token),
+    )
+
+
+def sign_up_and_join(
+    cohort: Cohort,
+    form: SignupForm,
+    join: Callable[[User], object],
+    *,
+    action: str,
+    fixed_email: bool = False,
+) -> ResponseReturnValue:
+    """Create the learner the form describes, let `join` enroll them and sign them in.
+
+    Shows the form again (422) with its errors, or with a sign-in link when the email has an
+    account already.
+    """
     email_taken = False
     if form.validate_on_submit():
         try:
@@ -121,14 +143,19 @@ def _sign_up_and_join(cohort: Cohort) -> ResponseReturnValue:
         except accounts.EmailTaken:
             email_taken = True
         else:
-            services.enroll(db_session(), user, cohort)
+            join(user)
             db_session().commit()
             flask_login.login_user(user)
             flash(_("Your account is ready. Welcome to %(cohort)s.", cohort=cohort.name), "success")
             return redirect(home_url())
     status = INVALID if form.errors or email_taken else 200
     return render_template(
-        "cohorts/signup.html", cohort=cohort, form=form, email_taken=email_taken
+        "cohorts/signup.html",
+        cohort=cohort,
+        form=form,
+        email_taken=email_taken,
+        action=action,
+        fixed_email=fixed_email,
     ), status
 
 
