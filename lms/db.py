@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -51,9 +52,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _json_value(stored: Any) -> Any:
+    """A JSON column's value. SQLite hands back numbers stored as JSON (e.g. `1`) as numbers."""
+    if isinstance(stored, str | bytes | bytearray | memoryview):
+        return orjson.loads(stored)
+    return stored
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine for `url`; SQLite connections get WAL, a busy timeout and foreign keys."""
-    options: dict[str, Any] = {"echo": echo}
+    # orjson parses the JSON columns (quiz responses and scores) about three times faster than
+    # the standard library; reports read tens of thousands of them at once.
+    options: dict[str, Any] = {"echo": echo, "json_deserializer": _json_value}
     if not url.startswith("sqlite"):
         # A server may close idle connections; check before handing one out.
         options["pool_pre_ping"] = True

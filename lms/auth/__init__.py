@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from lms.auth import identity, throttle, views
+# reset_views adds the forgotten-password pages to the auth blueprint.
+from lms.auth import identity, reset_views, throttle, views  # noqa: F401
 
 
 def init_app(app: Flask) -> None:

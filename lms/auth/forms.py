@@ -46,6 +46,32 @@ class ChangePasswordForm(Form):
     )
 
 
+class ForgotPasswordForm(Form):
+    """The email address of the account whose password was forgotten."""
+
+    email = StringField(
+        lazy_gettext("Email"),
+        filters=[strip],
+        validators=[DataRequired(lazy_gettext("Enter your email address."))],
+    )
+
+
+class ResetPasswordForm(Form):
+    """The new password twice."""
+
+    new_password = PasswordField(
+        lazy_gettext("New password"),
+        validators=[InputRequired(lazy_gettext("Choose a new password.")), password_length],
+    )
+    confirm = PasswordField(
+        lazy_gettext("New password again"),
+        validators=[
+            InputRequired(lazy_gettext("Type the new password a second time.")),
+            EqualTo("new_password", lazy_gettext("The two new passwords are not the same.")),
+        ],
+    )
+
+
 AUTO = "auto"
 
 

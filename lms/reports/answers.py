@@ -94,10 +94,21 @@ def response_rows(session: Session, cohort: Cohort) -> Iterator[list[object]]:
         session.expunge(attempt)  # keeps the session's memory flat however many rows
 
 
+def _hashable(response: Any) -> Any:
+    """A response as a dictionary key (lists, as matching and ordering answers are, to tuples)."""
+    if isinstance(response, list):
+        return tuple(_hashable(item) for item in response)
+    return response
+
+
 def analysis_input(
-    session: Session, cohort: Cohort, module: Module
+    session: Session, cohort: Cohort, module: Module, *, first_only: bool = True
 ) -> tuple[list[ItemSpec], list[AttemptRecord]]:
-    """The live quiz's questions and the cohort's attempts at them, for item analysis."""
+    """The live quiz's questions and the cohort's attempts at them, for item analysis.
+
+    First attempts are attempt number 1 (numbers start at 1 for each learner and quiz), so
+    they are chosen by the database instead of read and dropped.
+    """
     assert module.quiz is not None
     questions = module.quiz.text("es").questions
     specs = [ItemSpec(q.id, q.points) for q in questions]
@@ -114,25 +125,34 @@ def analysis_input(
             QuizAttempt.version_id,
             QuizAttempt.scores,
             QuizAttempt.responses,
-        ).where(QuizAttempt.module_slug == module.slug, QuizAttempt.user_id.in_(members))
+        ).where(
+            QuizAttempt.module_slug == module.slug,
+            QuizAttempt.user_id.in_(members),
+            *([QuizAttempt.number == 1] if first_only else []),
+        )
     )
     # A cohort gives few distinct answers to each question: label each one once.
-    named: dict[tuple[int, str, str, str], str | None] = {}
-    asked_in: dict[tuple[int, str], dict[str, Question]] = {}
+    named: dict[tuple[int, str, str, Any], str | None] = {}
+    asked_in: dict[tuple[int, str], list[tuple[str, Question]]] = {}
     for user_id, number, lang, version_id, scores, responses in rows:
         asked = asked_in.get((version_id, lang))
         if asked is None:
             course = course_cache().get(session, version_id)
-            asked = asked_in[(version_id, lang)] = _questions(course, module.slug, lang)
+            asked = asked_in[(version_id, lang)] = [
+                (qid, q) for qid, q in _questions(course, module.slug, lang).items() if qid in known
+            ]
+        responses = responses or {}
+        scores = scores or {}
         labels: dict[str, str] = {}
-        for qid, question in asked.items():
-            response = (responses or {}).get(qid)
-            key = (version_id, lang, qid, repr(response))
-            if key not in named:
-                named[key] = answer_label(question, response)
-            label = named[key]
-            if qid in known and label is not None:
+        for qid, question in asked:
+            response = responses.get(qid)
+            key = (version_id, lang, qid, _hashable(response))
+            if key in named:
+                label = named[key]
+            else:
+                label = named[key] = answer_label(question, response)
+            if label is not None:
                 labels[qid] = label
-        marks = {qid: float((scores or {}).get(qid, 0.0)) for qid in asked if qid in known}
+        marks = {qid: float(scores.get(qid, 0.0)) for qid, _ in asked}
         records.append(AttemptRecord(user_id, number, marks, labels, lang))
     return specs, records

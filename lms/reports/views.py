@@ -161,7 +161,9 @@ def items(cohort_id: int, module_slug: str) -> ResponseReturnValue:
     if module is None or module.quiz is None:
         abort(404)
     every_attempt = request.args.get("attempts") == "all"
-    specs, records = answers.analysis_input(db_session(), cohort, module)
+    specs, records = answers.analysis_input(
+        db_session(), cohort, module, first_only=not every_attempt
+    )
     by_language = analyse_by_language(specs, records, first_only=not every_attempt)
     return render_template(
         "reports/items.html",
