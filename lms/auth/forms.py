@@ -26,36 +26,6 @@ class LoginForm(Form):
     next = HiddenField()
 
 
-class ChangePasswordForm(Form):
-    """The current password once and the new one twice."""
-
-    current_password = PasswordField(
-        lazy_gettext("Current password"),
-        validators=[InputRequired(lazy_gettext("Enter your current password."))],
-    )
-    new_password = PasswordField(
-        lazy_gettext("New password"),
-        validators=[InputRequired(lazy_gettext("Choose a new password.")), password_length],
-    )
-    confirm = PasswordField(
-        lazy_gettext("New password again"),
-        validators=[
-            InputRequired(lazy_gettext("Type the new password a second time.")),
-            EqualTo("new_password", lazy_gettext("The two new passwords are not the same.")),
-        ],
-    )
-
-
-class ForgotPasswordForm(Form):
-    """The email address of the account whose password was forgotten."""
-
-    email = StringField(
-        lazy_gettext("Email"),
-        filters=[strip],
-        validators=[DataRequired(lazy_gettext("Enter your email address."))],
-    )
-
-
 class ResetPasswordForm(Form):
     """The new password twice."""
 
@@ -69,6 +39,25 @@ class ResetPasswordForm(Form):
             InputRequired(lazy_gettext("Type the new password a second time.")),
             EqualTo("new_password", lazy_gettext("The two new passwords are not the same.")),
         ],
+    )
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    """The current password once and the new one twice."""
+
+    current_password = PasswordField(
+        lazy_gettext("Current password"),
+        validators=[InputRequired(lazy_gettext("Enter your current password."))],
+    )
+
+
+class ForgotPasswordForm(Form):
+    """The email address of the account whose password was forgotten."""
+
+    email = StringField(
+        lazy_gettext("Email"),
+        filters=[strip],
+        validators=[DataRequired(lazy_gettext("Enter your email address."))],
     )
 
 

@@ -90,15 +90,6 @@ def draft_files(session: Session) -> dict[str, bytes]:
     return {path: bytes(data) for path, data in rows}
 
 
-def draft_revisions(session: Session) -> dict[str, int]:
-    """The current revision of every draft file, by path."""
-    ensure_draft(session)
-    return {
-        path: revision
-        for path, revision in session.execute(select(DraftFile.path, DraftFile.revision))
-    }
-
-
 def get_file(session: Session, path: str) -> DraftFile:
     """One draft file, or NoSuchFile."""
     ensure_draft(session)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from lms import audit
 from lms.authoring import drafts, starters
 from lms.content.files import MODULE_FOLDER
+from lms.content.loader import module_folders as files_by_folder
 from lms.content.model import LANGUAGES
 from lms.content.render import LESSON_FILE
 from lms.models import LessonCompletion
@@ -56,7 +57,7 @@ def _titles(titles: Mapping[str, str]) -> dict[str, str]:
 
 def module_folders(files: Mapping[str, bytes]) -> list[str]:
     """The module folders of a set of course files, in order."""
-    return sorted({path.split("/", 1)[0] for path in files if "/" in path})
+    return sorted(files_by_folder(files))
 
 
 def lessons_of(files: Mapping[str, bytes], folder: str) -> list[LessonFiles]:
