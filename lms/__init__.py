@@ -15,6 +15,7 @@ from lms import (
     cohorts,
     courses,
     db,
+    deadlines,
     errors,
     i18n,
     learning,
@@ -61,6 +62,7 @@ def _init_parts(app: Flask) -> None:
     authoring.init_app(app)
     learning.init_app(app)
     reports.init_app(app)
+    deadlines.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)

@@ -42,6 +42,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "LMS_SMTP_SECURITY": "starttls",
         "LMS_SMTP_TIMEOUT": 10.0,
         "LMS_MAIL_SENDER": None,
+        # Public address of the platform (mount prefix included) for links in mail the worker
+        # writes, such as reminders; unset: the address an instructor used to set the dates.
+        "LMS_BASE_URL": None,
         "LMS_MIN_PASSWORD_LENGTH": 10,
         "LMS_LANGUAGE_COOKIE": "lang",
         "BABEL_DEFAULT_LOCALE": "es",
@@ -88,6 +91,7 @@ ENVIRONMENT: Mapping[str, tuple[str, Callable[[str], Any]]] = {
     "LMS_SMTP_SECURITY": ("LMS_SMTP_SECURITY", str),
     "LMS_SMTP_TIMEOUT": ("LMS_SMTP_TIMEOUT", float),
     "LMS_MAIL_SENDER": ("LMS_MAIL_SENDER", str),
+    "LMS_BASE_URL": ("LMS_BASE_URL", str),
 }
 
 

@@ -4,6 +4,9 @@ Only PNG, JPEG, GIF and WebP are accepted. Other formats Pillow can read (BMP, T
 refused with a message naming the accepted ones rather than converted: a conversion would have
 to guess at pages, layers and colour spaces that the instructor settles better in an editor.
 Animated GIF, WebP and PNG keep every frame, their timing and their loop count.
+
+Refusals are written in the interface language of the request that uploads the image, and in
+English outside a request.
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ from typing import Any
 from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 
 from lms.authoring.paths import MEDIA_TYPES
+from lms.i18n import gettext as _
+from lms.i18n import ngettext
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # Decoded pixels, every frame of an animation counted; 40 megapixels take 160 MB as RGBA.
 MAX_PIXELS = 40_000_000
 JPEG_QUALITY = 85
 SLUG_LENGTH = 40
-ACCEPTED = "PNG, JPEG, GIF or WebP"
 
 # Pillow's name of each accepted format -> (stored extension, name in messages). MPO is the
 # JPEG variant many phone cameras write (a photo plus a preview); only its photo is kept.
@@ -90,12 +94,18 @@ def clean_image(data: bytes, filename: str, *, max_bytes: int) -> CleanImage:
     """Check an uploaded image and re-encode it upright, in sRGB and without metadata."""
     called = _called(filename)
     if not data:
-        raise NotAnImage(f"{called} is empty. Choose the image file again and upload it.")
+        raise NotAnImage(
+            _("%(file)s is empty. Choose the image file again and upload it.", file=called)
+        )
     if len(data) > max_bytes:
         raise ImageTooLarge(
-            f"{called} is {_amount(len(data), up=True)}; images can be at most "
-            f"{_amount(max_bytes, up=False)}. Export it smaller (fewer pixels or "
-            "stronger compression) and upload it again."
+            _(
+                "%(file)s is %(size)s; images can be at most %(limit)s. Export it smaller "
+                "(fewer pixels or stronger compression) and upload it again.",
+                file=called,
+                size=_amount(len(data), up=True),
+                limit=_amount(max_bytes, up=False),
+            )
         )
     try:
         # Only the accepted decoders ever read the data; other formats are named further on.
@@ -225,13 +235,19 @@ def _not_accepted(called: str, data: bytes) -> MediaRejected:
     markup = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if markup.startswith(b"<") and b"<svg" in markup:
         return UnsupportedImage(
-            f"{called} is an SVG drawing. SVG files can carry scripts, so the course does not "
-            "take them: export the drawing as PNG and upload that."
+            _(
+                "%(file)s is an SVG drawing. SVG files can carry scripts, so the course does not "
+                "take them: export the drawing as PNG and upload that.",
+                file=called,
+            )
         )
     if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
         return UnsupportedImage(
-            f"{called} is a HEIC photo, the format iPhones save by default. Export it as JPEG "
-            "and upload that."
+            _(
+                "%(file)s is a HEIC photo, the format iPhones save by default. Export it as JPEG "
+                "and upload that.",
+                file=called,
+            )
         )
     damaged = _damaged_format(head)
     if damaged:
@@ -240,13 +256,28 @@ def _not_accepted(called: str, data: bytes) -> MediaRejected:
     other = None if looks else _other_format(data)
     if other:
         return UnsupportedImage(
-            f"{called} is a {other} image; the course takes {ACCEPTED} only. Save it as PNG "
-            "(or JPEG for a photo) and upload that."
+            _(
+                "%(file)s is a %(format)s image; the course takes PNG, JPEG, GIF or WebP only. "
+                "Save it as PNG (or JPEG for a photo) and upload that.",
+                file=called,
+                format=other,
+            )
         )
-    what = f"; it looks like {looks}" if looks else ""
+    if looks:
+        return NotAnImage(
+            _(
+                "%(file)s is not an image (PNG, JPEG, GIF or WebP) whatever its name says; it "
+                "looks like %(kind)s. Export the picture as PNG or JPEG and upload that.",
+                file=called,
+                kind=looks,
+            )
+        )
     return NotAnImage(
-        f"{called} is not an image ({ACCEPTED}) whatever its name says{what}. Export the "
-        "picture as PNG or JPEG and upload that."
+        _(
+            "%(file)s is not an image (PNG, JPEG, GIF or WebP) whatever its name says. Export "
+            "the picture as PNG or JPEG and upload that.",
+            file=called,
+        )
     )
 
 
@@ -266,20 +297,20 @@ def _damaged_format(head: bytes) -> str | None:
 def _looks_like(head: bytes, markup: bytes) -> str | None:
     """What a file that is not an image seems to be, for the message."""
     if head.startswith(b"%PDF-"):
-        return "a PDF document"
+        return _("a PDF document")
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return "a ZIP archive (Word, PowerPoint and other office files are ZIP archives)"
+        return _("a ZIP archive (Word, PowerPoint and other office files are ZIP archives)")
     if markup.startswith(b"<") and _HTML.search(markup):
-        return "a web page (HTML)"
+        return _("a web page (HTML)")
     if markup.startswith(b"<?xml"):
-        return "an XML document"
+        return _("an XML document")
     try:
         # Incremental, so that a character cut at the end of `head` is no error.
         text = codecs.getincrementaldecoder("utf-8")().decode(head)
     except UnicodeDecodeError:
         return None
     if all(c.isprintable() or c in "\t\n\r\f" for c in text):
-        return "a text file"
+        return _("a text file")
     return None
 
 
@@ -296,23 +327,54 @@ def _other_format(data: bytes) -> str | None:
 def _too_many_pixels(called: str, size: tuple[int, int] | None, frames: int = 1) -> ImageTooLarge:
     """The refusal for an image over MAX_PIXELS, with its size when known."""
     limit = _decimal(MAX_PIXELS / 1e6, up=False)
-    advice = "Export it at a smaller size and upload it again."
     if size is None:
-        return ImageTooLarge(f"{called} has far more than {limit} megapixels. {advice}")
+        return ImageTooLarge(
+            _(
+                "%(file)s has far more than %(limit)s megapixels. Export it at a smaller size "
+                "and upload it again.",
+                file=called,
+                limit=limit,
+            )
+        )
     width, height = size
-    in_frames = f" in each of {frames} frames" if frames > 1 else ""
-    megapixels = _decimal(width * height * frames / 1e6, up=True)
+    details = {
+        "file": called,
+        "width": width,
+        "height": height,
+        "megapixels": _decimal(width * height * frames / 1e6, up=True),
+        "limit": limit,
+    }
+    if frames == 1:
+        return ImageTooLarge(
+            _(
+                "%(file)s is %(width)s × %(height)s pixels (%(megapixels)s megapixels); images "
+                "can have at most %(limit)s megapixels. Export it at a smaller size and upload "
+                "it again.",
+                **details,
+            )
+        )
+    # Only animations get here; the singular is there for languages that use it above one.
     return ImageTooLarge(
-        f"{called} is {width} × {height} pixels{in_frames} ({megapixels} megapixels); images "
-        f"can have at most {limit} megapixels. {advice}"
+        ngettext(
+            "%(file)s is %(width)s × %(height)s pixels in %(num)s frame (%(megapixels)s "
+            "megapixels); images can have at most %(limit)s megapixels. Export it at a smaller "
+            "size and upload it again.",
+            "%(file)s is %(width)s × %(height)s pixels in each of %(num)s frames "
+            "(%(megapixels)s megapixels); images can have at most %(limit)s megapixels. Export "
+            "it at a smaller size and upload it again.",
+            frames,
+            **details,
+        )
     )
 
 
 def _damaged(called: str, fmt: str) -> str:
     """The message for a file that starts like an image but cannot be read to its end."""
-    return (
-        f"{called} looks like a {fmt} image but is damaged or incomplete. Open it in an image "
-        "editor, save it again and upload the new file."
+    return _(
+        "%(file)s looks like a %(format)s image but is damaged or incomplete. Open it in an "
+        "image editor, save it again and upload the new file.",
+        file=called,
+        format=fmt,
     )
 
 
@@ -320,7 +382,7 @@ def _called(filename: str) -> str:
     """How messages name the upload: its base name in quotes, or "The file"."""
     name = "".join(c for c in _base_name(filename) if c.isprintable()).strip()
     if not name:
-        return "The file"
+        return _("The file")
     return f"“{name[:60]}…”" if len(name) > 60 else f"“{name}”"
 
 

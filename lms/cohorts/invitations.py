@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from lms.cohorts.roster import Roster, RosterRow
 from lms.db import insert_or_ignore
+from lms.i18n import gettext as _
 from lms.mail import outbox
 from lms.mail.message import OutgoingMail
 from lms.models import (
@@ -89,9 +90,9 @@ def check_rows(session: Session, cohort: Cohort, roster: Roster) -> list[RowChec
     for row in roster.rows:
         problems = list(row.problems)
         if row.email in enrolled:
-            problems.append("already enrolled in this cohort")
+            problems.append(_("already enrolled in this cohort"))
         elif row.email in invited:
-            problems.append("already invited to this cohort (resend it from the list)")
+            problems.append(_("already invited to this cohort (resend it from the list)"))
         checks.append(RowCheck(row, tuple(problems)))
     return checks
 

@@ -1,4 +1,8 @@
-"""Learner lists uploaded as CSV or XLSX: every row read, normalised and checked."""
+"""Learner lists uploaded as CSV or XLSX: every row read, normalised and checked.
+
+Problems are plain strings in the interface language of the request that reads the list, and
+English outside a request. None is stored: the preview reads the kept file again each time.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ from types import MappingProxyType
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from lms.cohorts.countries import country_code, name_key
+from lms.i18n import gettext as _
+from lms.i18n import ngettext
 
 DEFAULT_LIMIT = 5_000
 # Line number of problems about the file as a whole rather than one of its rows.
@@ -169,18 +175,23 @@ def read_roster(data: bytes, filename: str, *, limit: int = DEFAULT_LIMIT) -> Ro
                 return _read_rows(
                     sheet_rows,
                     limit,
-                    "the first sheet of the workbook is empty: put the list "
-                    "on the first sheet, one learner per row",
+                    _(
+                        "the first sheet of the workbook is empty: put the list "
+                        "on the first sheet, one learner per row"
+                    ),
                 )
         if data.startswith(_OLE2_SIGNATURE):
             raise UnreadableRoster(
-                f"'{filename}' is an old Excel file (.xls) or a workbook protected by a "
-                "password: save it as .xlsx or .csv, without a password"
+                _(
+                    "'%(file)s' is an old Excel file (.xls) or a workbook protected by a "
+                    "password: save it as .xlsx or .csv, without a password",
+                    file=filename,
+                )
             )
         return _read_rows(
             _csv_rows(_decode(data, filename)),
             limit,
-            "the file is empty: save the list again from your spreadsheet program",
+            _("the file is empty: save the list again from your spreadsheet program"),
         )
     except UnreadableRoster as error:
         problem = RosterProblem(WHOLE_FILE, str(error))
@@ -208,12 +219,18 @@ def _decode(data: bytes, filename: str) -> str:
         text = "\x00"  # reported just below as not a spreadsheet
     if _CONTROL.search(text):
         raise UnreadableRoster(
-            f"'{filename}' is not a CSV or XLSX spreadsheet: save the list as .xlsx or .csv"
+            _(
+                "'%(file)s' is not a CSV or XLSX spreadsheet: save the list as .xlsx or .csv",
+                file=filename,
+            )
         )
     if text.lstrip().startswith("<"):
         raise UnreadableRoster(
-            f"'{filename}' is a web page or XML file, not a spreadsheet list: open it in your "
-            "spreadsheet program and save it as .xlsx or .csv"
+            _(
+                "'%(file)s' is a web page or XML file, not a spreadsheet list: open it in your "
+                "spreadsheet program and save it as .xlsx or .csv",
+                file=filename,
+            )
         )
     return unicodedata.normalize("NFC", text)
 
@@ -253,8 +270,12 @@ def _csv_rows(text: str) -> Iterator[list[str]]:
         yield from reader
     except csv.Error as error:
         raise UnreadableRoster(
-            f"the file cannot be read as CSV near line {reader.line_num} ({error}): save it "
-            "again from your spreadsheet program"
+            _(
+                "the file cannot be read as CSV near line %(line)s (%(error)s): save it "
+                "again from your spreadsheet program",
+                line=reader.line_num,
+                error=error,
+            )
         ) from error
 
 
@@ -264,9 +285,10 @@ def _csv_rows(text: str) -> Iterator[list[str]]:
 def _xlsx_rows(data: bytes, filename: str) -> Generator[list[str], None, None]:
     """Yield the cells of each row of the first sheet; row n of the sheet is the nth yield."""
     _check_workbook_archive(data, filename)
-    damaged = (
-        f"'{filename}' looks like an Excel workbook but cannot be read: open it, save it again "
-        "as .xlsx or .csv, and upload that file"
+    damaged = _(
+        "'%(file)s' looks like an Excel workbook but cannot be read: open it, save it again "
+        "as .xlsx or .csv, and upload that file",
+        file=filename,
     )
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -299,20 +321,32 @@ def _check_workbook_archive(data: bytes, filename: str) -> None:
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib.error) as error:
         raise UnreadableRoster(
-            f"'{filename}' is a damaged ZIP or Excel file: save the list again as .xlsx or .csv"
+            _(
+                "'%(file)s' is a damaged ZIP or Excel file: save the list again as .xlsx or .csv",
+                file=filename,
+            )
         ) from error
     if b"opendocument" in mimetype:
         raise UnreadableRoster(
-            f"'{filename}' is an OpenDocument spreadsheet (.ods): save it as .xlsx or .csv"
+            _(
+                "'%(file)s' is an OpenDocument spreadsheet (.ods): save it as .xlsx or .csv",
+                file=filename,
+            )
         )
     if "xl/workbook.bin" in names:
         raise UnreadableRoster(
-            f"'{filename}' is an Excel binary workbook (.xlsb): save it as .xlsx or .csv"
+            _(
+                "'%(file)s' is an Excel binary workbook (.xlsb): save it as .xlsx or .csv",
+                file=filename,
+            )
         )
     if "[Content_Types].xml" not in names:
         raise UnreadableRoster(
-            f"'{filename}' is a ZIP archive, not an Excel workbook: upload the .xlsx or .csv "
-            "file itself"
+            _(
+                "'%(file)s' is a ZIP archive, not an Excel workbook: upload the .xlsx or .csv "
+                "file itself",
+                file=filename,
+            )
         )
 
 
@@ -362,8 +396,14 @@ def _read_rows(rows: Iterator[list[str]], limit: int, empty_message: str) -> Ros
                 problems=(
                     RosterProblem(
                         line,
-                        f"the list has more than {limit:,} learners: split it into files of "
-                        f"at most {limit:,} rows",
+                        ngettext(
+                            "the list has more than %(limit)s learner: split it into files of "
+                            "at most %(limit)s row",
+                            "the list has more than %(limit)s learners: split it into files of "
+                            "at most %(limit)s rows",
+                            limit,
+                            limit=f"{limit:,}",  # written 5,000 in every language
+                        ),
                     ),
                 ),
                 columns=layout.columns,
@@ -376,13 +416,13 @@ def _read_rows(rows: Iterator[list[str]], limit: int, empty_message: str) -> Ros
                     row,
                     problems=(
                         *row.problems,
-                        f"same email as line {first}: keep one row per learner",
+                        _("same email as line %(line)s: keep one row per learner", line=first),
                     ),
                 )
         learners.append(row)
     if not learners:
         problems.append(
-            RosterProblem(header_line, "no learners below the header: add one row per learner")
+            RosterProblem(header_line, _("no learners below the header: add one row per learner"))
         )
     return Roster(rows=tuple(learners), problems=tuple(problems), columns=layout.columns)
 
@@ -402,8 +442,10 @@ def _find_header(numbered: Iterator[tuple[int, list[str]]], empty: str) -> tuple
     if not seen:
         raise UnreadableRoster(empty)
     raise UnreadableRoster(
-        "no email column in the first rows: the first row should name the columns, such as "
-        "name, email, country, institution, language"
+        _(
+            "no email column in the first rows: the first row should name the columns, such as "
+            "name, email, country, institution, language"
+        )
     )
 
 
@@ -437,7 +479,8 @@ def _layout(line: int, header: Sequence[str]) -> _Layout:
     if not {"name", "first_name", "last_name"} & found.keys():
         problems.append(
             RosterProblem(
-                line, "no name column: add a column headed 'name', or 'first name' and 'last name'"
+                line,
+                _("no name column: add a column headed 'name', or 'first name' and 'last name'"),
             )
         )
     if unknown:
@@ -445,8 +488,11 @@ def _layout(line: int, header: Sequence[str]) -> _Layout:
         problems.append(
             RosterProblem(
                 line,
-                f"columns not read: {names}; only name, email, country, institution and "
-                "language are read",
+                _(
+                    "columns not read: %(columns)s; only name, email, country, institution and "
+                    "language are read",
+                    columns=names,
+                ),
                 blocking=False,
             )
         )
@@ -454,7 +500,10 @@ def _layout(line: int, header: Sequence[str]) -> _Layout:
         problems.append(
             RosterProblem(
                 line,
-                f"column '{text}' repeats another column and is not read: keep one of them",
+                _(
+                    "column '%(column)s' repeats another column and is not read: keep one of them",
+                    column=text,
+                ),
                 blocking=False,
             )
         )
@@ -479,29 +528,40 @@ def _row(line: int, cells: Sequence[str], layout: _Layout) -> RosterRow:
         if part
     )
     if not name:
-        problems.append("missing name: add the learner's full name")
+        problems.append(_("missing name: add the learner's full name"))
 
     written_email = layout.cell(cells, "email").translate(_INVISIBLE).strip()
     email = written_email.lower().removeprefix("mailto:")
     if not email:
-        problems.append("missing email: add the learner's email address")
+        problems.append(_("missing email: add the learner's email address"))
     elif not _EMAIL.match(email):
-        problems.append(f"bad email '{written_email}': write one address, such as name@example.org")
+        problems.append(
+            _(
+                "bad email '%(email)s': write one address, such as name@example.org",
+                email=written_email,
+            )
+        )
 
     written_country = _single_line(layout.cell(cells, "country"))
     country = country_code(written_country) if written_country else ""
     if country is None:
         problems.append(
-            f"unknown country '{written_country}': write its name or ISO code, such as México, "
-            "MX or MEX"
+            _(
+                "unknown country '%(country)s': write its name or ISO code, such as México, "
+                "MX or MEX",
+                country=written_country,
+            )
         )
 
     written_language = _single_line(layout.cell(cells, "language"))
     language = language_code(written_language)
     if language is None:
         problems.append(
-            f"unknown language '{written_language}': write es, en or pt, or leave it blank for "
-            "the cohort's language"
+            _(
+                "unknown language '%(language)s': write es, en or pt, or leave it blank for "
+                "the cohort's language",
+                language=written_language,
+            )
         )
 
     return RosterRow(

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.content import Course, Module
+from lms.deadlines.services import Due, dues_for_learner
 from lms.models import AttemptGrant, LessonCompletion, QuizAttempt
 
 
@@ -20,6 +21,7 @@ class ModuleProgress:
     attempts_used: int = 0
     best_percent: float | None = None
     extra_attempts: int = 0  # granted by an instructor
+    due: Due | None = None  # the learner's due date, if their cohort set one
 
     @property
     def lessons_total(self) -> int:
@@ -50,12 +52,28 @@ class ModuleProgress:
         return self.all_lessons_done and self.quiz_passed
 
     @property
-    def attempts_left(self) -> int | None:
-        """Attempts still allowed (None: unlimited)."""
+    def overdue(self) -> bool:
+        """Not complete and past its due date."""
+        return self.due is not None and not self.complete and self.due.passed()
+
+    @property
+    def closed(self) -> bool:
+        """The quiz takes no more attempts: its due date passed and the cohort closes it then."""
+        return self.due is not None and self.due.closes and self.due.passed()
+
+    @property
+    def attempts_allowed(self) -> int | None:
+        """Attempts allowed in all, with those granted (None: unlimited)."""
         quiz = self.module.quiz
         if quiz is None or quiz.max_attempts == 0:
             return None
-        return max(0, quiz.max_attempts + self.extra_attempts - self.attempts_used)
+        return quiz.max_attempts + self.extra_attempts
+
+    @property
+    def attempts_left(self) -> int | None:
+        """Attempts still allowed (None: unlimited)."""
+        allowed = self.attempts_allowed
+        return None if allowed is None else max(0, allowed - self.attempts_used)
 
     @property
     def percent(self) -> int:
@@ -94,7 +112,7 @@ def extra_attempts(session: Session, user_id: int) -> dict[str, int]:
 
 
 def course_progress(session: Session, user_id: int, course: Course) -> CourseProgress:
-    """Progress of one learner in every module, in three queries whatever the amount of data."""
+    """Progress of one learner in every module, in a fixed number of queries."""
     done: dict[str, set[str]] = {}
     for module_slug, lesson_slug in session.execute(
         select(LessonCompletion.module_slug, LessonCompletion.lesson_slug).where(
@@ -109,6 +127,7 @@ def course_progress(session: Session, user_id: int, course: Course) -> CoursePro
     )
     quizzes = {slug: (count, best) for slug, count, best in quiz_rows}
     extra = extra_attempts(session, user_id)
+    dues = dues_for_learner(session, user_id)
     modules = tuple(
         ModuleProgress(
             m,
@@ -116,6 +135,7 @@ def course_progress(session: Session, user_id: int, course: Course) -> CoursePro
             attempts_used=quizzes.get(m.slug, (0, None))[0],
             best_percent=quizzes.get(m.slug, (0, None))[1],
             extra_attempts=extra.get(m.slug, 0),
+            due=dues.get(m.slug),
         )
         for m in course.modules
     )

@@ -13,6 +13,7 @@ from lms.auth.access import login_required
 from lms.content import ContentInvalid, Module
 from lms.courses.cache import course_cache
 from lms.db import db_session
+from lms.deadlines.display import due_text
 from lms.forms import csrf_token_valid
 from lms.learning import services
 from lms.learning.context import content_language, live_course, module_or_404
@@ -100,6 +101,17 @@ def submit(module_slug: str) -> ResponseReturnValue:
         attempt = services.submit_quiz(
             session, current_user.id, taken, services.Submission(token, version_id, lang, responses)
         )
+    except services.QuizClosed as closed:
+        # The answers stay in the form and on the device, for when an instructor extends it.
+        flash(
+            _(
+                "This quiz closed on %(date)s, so your answers were not recorded. They are "
+                "kept below: ask your instructor for an extension and submit them then.",
+                date=due_text(closed.due.at, closed.due.zone),
+            ),
+            "warning",
+        )
+        return _render_form(found, responses, token, 403)
     except services.NoAttemptsLeft:
         flash(_("You have used every attempt allowed for this quiz."), "warning")
         return redirect(url_for(".quiz", module_slug=found.slug))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from lms.content import Course, Module
 from lms.content.questions import Question
 from lms.db import insert_or_ignore, upsert
+from lms.deadlines.services import Due, dues_for_learner
 from lms.learning.progress import course_progress, extra_attempts
 from lms.models import Bookmark, Certificate, CheckAnswer, LessonCompletion, QuizAttempt
 from lms.models.types import utcnow
@@ -21,6 +22,14 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 class NoAttemptsLeft(Exception):
     """The learner has used every attempt the quiz allows."""
+
+
+class QuizClosed(Exception):
+    """The learner's due date for the module has passed and the cohort closes the quiz then."""
+
+    def __init__(self, due: Due) -> None:
+        self.due = due
+        super().__init__(due.at.isoformat())
 
 
 class AttemptConflict(Exception):
@@ -119,6 +128,9 @@ def submit_quiz(
     ).first()
     if existing is not None:
         return existing  # a resent form: the first submission already counts
+    due = dues_for_learner(session, user_id).get(module.slug)
+    if due is not None and due.closes and due.passed():
+        raise QuizClosed(due)
     quiz = module.quiz
     assert quiz is not None
     used = (

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import Flask
 
@@ -22,6 +25,21 @@ from lms.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
+JOBS = "lms.periodic_jobs"
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """Work that queues mail on a schedule (reminders), run by the worker between deliveries."""
+
+    name: str
+    every_seconds: float
+    run: Callable[[Flask], int]  # returns how many messages it queued
+
+
+def add_periodic_job(app: Flask, job: PeriodicJob) -> None:
+    """Have every mail worker of `app` run `job` (at start, then every `every_seconds`)."""
+    app.extensions.setdefault(JOBS, []).append(job)
 
 
 class MailWorker:
@@ -31,6 +49,22 @@ class MailWorker:
         self.app, self.settings = app, settings
         self.sessions = get_database(app).sessions
         self.domain = settings.sender_domain
+        self.jobs: list[PeriodicJob] = list(app.extensions.get(JOBS, []))
+        self.next_run = dict.fromkeys((job.name for job in self.jobs), 0.0)
+
+    def run_jobs(self, *, force: bool = False) -> int:
+        """Run the periodic jobs that are due (all with `force`); returns messages queued."""
+        queued = 0
+        for job in self.jobs:
+            if not force and time.monotonic() < self.next_run[job.name]:
+                continue
+            self.next_run[job.name] = time.monotonic() + job.every_seconds
+            try:
+                with self.app.app_context():
+                    queued += job.run(self.app)
+            except Exception:  # one failing job must neither stop delivery nor the others
+                log.exception("the periodic job %s failed; it runs again later", job.name)
+        return queued
 
     def run_once(self) -> int:
         """Deliver what is due now; returns how many messages were tried."""
@@ -87,6 +121,7 @@ class MailWorker:
     def run_until(self, stop: threading.Event, poll_seconds: float = POLL_SECONDS) -> None:
         """Deliver until `stop` is set; an unexpected error is logged and the loop goes on."""
         while not stop.is_set():
+            self.run_jobs()
             try:
                 busy = self.run_once()
             except Exception:  # a database hiccup must not end mail delivery for good

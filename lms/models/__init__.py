@@ -6,6 +6,7 @@ from lms.models.cohort import Cohort, CohortInstructor, Enrollment
 # Course and progress models (lms/models/course.py, lms/models/progress.py, owned by
 # lms/courses and lms/learning) are imported here too, so Alembic and the tests see them:
 from lms.models.course import ContentFile, CourseVersion
+from lms.models.deadline import DeadlineExtension, DeadlineReminder, ModuleDeadline
 from lms.models.invitation import Invitation, RosterUpload
 from lms.models.mail import MailStatus, OutboxMessage
 from lms.models.progress import (
@@ -29,12 +30,15 @@ __all__ = [
     "CohortInstructor",
     "ContentFile",
     "CourseVersion",
+    "DeadlineExtension",
+    "DeadlineReminder",
     "DraftFile",
     "DraftRevision",
     "Enrollment",
     "Invitation",
     "LessonCompletion",
     "MailStatus",
+    "ModuleDeadline",
     "OutboxMessage",
     "QuizAttempt",
     "Role",

@@ -23,6 +23,12 @@ class Cohort(Base):
     starts_on: Mapped[date | None]
     invite_token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Due dates are entered and shown in this IANA time zone (officials span five of them).
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # Days before a due date to remind learners who have not finished (0: no reminder).
+    remind_days_before: Mapped[int] = mapped_column(default=3, server_default="3")
+    # Whether learners who missed a due date are told once, the day it passes.
+    remind_overdue: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     def __repr__(self) -> str:
         return f"<Cohort {self.id} {self.name!r}>"

@@ -10,15 +10,18 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, case, func, null, select
 from sqlalchemy.orm import Session
 
 from lms.content import Course
+from lms.deadlines.services import cohort_deadlines, effective_due, latest_extensions
 from lms.learning.progress import ModuleProgress
 from lms.models import Cohort, Enrollment, Invitation, LessonCompletion, QuizAttempt, User
+from lms.models.types import utcnow
 
-STATUSES = ("not_started", "in_progress", "completed")
+STATUSES = ("not_started", "in_progress", "completed", "overdue")
 # Rows per page of the table: a page of thousands of rows is slow to render and to read.
 PAGE_SIZE = 100
 
@@ -32,6 +35,8 @@ class ModuleCell:
     best_percent: float | None
     attempts: int
     last_activity: datetime | None
+    completed_at: datetime | None = None  # when the last step that completed it was taken
+    overdue: bool = False  # not completed and past the learner's due date
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class ModuleTotal:
     completed: int
     started: int
     mean_best: float | None
+    overdue: int = 0
 
 
 @dataclass(frozen=True)
@@ -67,7 +73,8 @@ class Filters:
 
     country: str = ""
     institution: str = ""
-    status: str = ""  # a STATUSES value for the whole course: completed = every module
+    # A STATUSES value for the whole course: completed = every module, overdue = any module.
+    status: str = ""
     search: str = ""
     sort: str = "name"  # name, country, institution, progress, activity
     descending: bool = False
@@ -95,7 +102,7 @@ def _latest(*moments: datetime | None) -> datetime | None:
 def cohort_progress(
     session: Session, cohort: Cohort, course: Course, filters: Filters = Filters()
 ) -> CohortProgress:
-    """Every active learner's progress in every module of `course` (four queries)."""
+    """Every active learner's progress in every module of `course` (six queries)."""
     people = session.execute(
         select(User.id, User.name, User.email, Invitation.country, Invitation.institution)
         .join(Enrollment, Enrollment.user_id == User.id)
@@ -122,32 +129,39 @@ def cohort_progress(
         key = (user_id, module_slug)
         lesson_times[key] = _latest(lesson_times.get(key), done_at) or done_at
     quizzes = {
-        (user_id, slug): (count, best, last)
-        for user_id, slug, count, best, last in session.execute(
+        (user_id, slug): (count, best, last, first_pass)
+        for user_id, slug, count, best, last, first_pass in session.execute(
             select(
                 QuizAttempt.user_id,
                 QuizAttempt.module_slug,
                 func.count(),
                 func.max(QuizAttempt.percent),
                 func.max(QuizAttempt.submitted_at),
+                func.min(_passing_time(course)),
             )
             .where(QuizAttempt.user_id.in_(members))
             .group_by(QuizAttempt.user_id, QuizAttempt.module_slug)
         )
     }
+    deadlines = cohort_deadlines(session, cohort)
+    extended = latest_extensions(session, cohort_id=cohort.id)
+    now = utcnow()
     rows = []
     for user_id, name, email, country, institution in people:
         cells = []
         for module in course.modules:
             key = (user_id, module.slug)
-            attempts, best, quiz_time = quizzes.get(key, (0, None, None))
+            attempts, best, quiz_time, passed_at = quizzes.get(key, (0, None, None, None))
             progress = ModuleProgress(module, frozenset(lessons.get(key, ())), attempts, best)
+            deadline = deadlines.get(module.slug)
+            overdue = False
             if progress.complete:
                 status = "completed"
-            elif progress.lessons_completed or attempts:
-                status = "in_progress"
             else:
-                status = "not_started"
+                status = "in_progress" if progress.lessons_completed or attempts else "not_started"
+                if deadline is not None:
+                    moved = extended.get((user_id, cohort.id, module.slug))
+                    overdue = now > effective_due(deadline.due_at, moved)
             cells.append(
                 ModuleCell(
                     status,
@@ -155,6 +169,8 @@ def cohort_progress(
                     best,
                     attempts,
                     _latest(lesson_times.get(key), quiz_time),
+                    _latest(lesson_times.get(key), passed_at) if progress.complete else None,
+                    overdue,
                 )
             )
         rows.append(
@@ -185,12 +201,35 @@ def cohort_progress(
     )
 
 
+def _passing_time(course: Course) -> ColumnElement[Any]:
+    """When an attempt reached its module's current pass mark (NULL when it did not).
+
+    The minimum over a learner's attempts is the moment the quiz step was first done, which
+    with the last lesson dates the module's completion.
+    """
+    passing = [
+        (
+            and_(QuizAttempt.module_slug == m.slug, QuizAttempt.percent >= m.quiz.pass_mark),
+            QuizAttempt.submitted_at,
+        )
+        for m in course.modules
+        if m.quiz is not None
+    ]
+    return case(*passing, else_=null()) if passing else null()
+
+
 def _overall(row: LearnerRow) -> str:
     if row.cells and all(cell.status == "completed" for cell in row.cells):
         return "completed"
     if any(cell.status != "not_started" for cell in row.cells):
         return "in_progress"
     return "not_started"
+
+
+def _matches_status(row: LearnerRow, status: str) -> bool:
+    if status == "overdue":
+        return any(cell.overdue for cell in row.cells)
+    return _overall(row) == status
 
 
 def _filtered(rows: Sequence[LearnerRow], filters: Filters) -> list[LearnerRow]:
@@ -200,7 +239,7 @@ def _filtered(rows: Sequence[LearnerRow], filters: Filters) -> list[LearnerRow]:
         for row in rows
         if (not filters.country or row.country == filters.country)
         and (not filters.institution or row.institution == filters.institution)
-        and (not filters.status or _overall(row) == filters.status)
+        and (not filters.status or _matches_status(row, filters.status))
         and (not needle or needle in row.name.casefold() or needle in row.email.casefold())
     ]
 
@@ -226,18 +265,19 @@ def _totals(rows: Sequence[LearnerRow], modules: int) -> tuple[ModuleTotal, ...]
                 sum(1 for cell in cells if cell.status == "completed"),
                 sum(1 for cell in cells if cell.status != "not_started"),
                 sum(bests) / len(bests) if bests else None,
+                sum(1 for cell in cells if cell.overdue),
             )
         )
     return tuple(totals)
 
 
 def _completions_by_week(rows: Sequence[LearnerRow]) -> tuple[tuple[date, int], ...]:
-    """Modules completed per week (Monday), dated by the learner's last activity in them."""
+    """Modules completed per week (Monday), dated by the step that completed each."""
     weeks: Counter[date] = Counter()
     for row in rows:
         for cell in row.cells:
-            if cell.status == "completed" and cell.last_activity is not None:
-                day = cell.last_activity.date()
+            if cell.completed_at is not None:
+                day = cell.completed_at.date()
                 weeks[date.fromordinal(day.toordinal() - day.weekday())] += 1
     return tuple(sorted(weeks.items()))
 

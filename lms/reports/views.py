@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -22,6 +23,7 @@ from lms.auth.identity import current_account
 from lms.cohorts import services as cohorts
 from lms.cohorts.views import cohort_or_404
 from lms.db import db_session
+from lms.deadlines.services import cohort_deadlines, extensions_of, latest_extensions
 from lms.i18n import gettext as _
 from lms.i18n import ngettext
 from lms.learning.context import content_language, live_course
@@ -112,6 +114,7 @@ def grades(cohort_id: int, kind: str) -> ResponseReturnValue:
         "in_progress": _("in progress"),
         "not_started": _("not started"),
     }
+    overdue = _("overdue")
 
     def rows() -> Iterator[list[object]]:
         for row in report.rows:
@@ -123,7 +126,12 @@ def grades(cohort_id: int, kind: str) -> ResponseReturnValue:
                 row.modules_completed,
             ]
             for cell in row.cells:
-                line += [labels[cell.status], cell.best_percent, cell.attempts]
+                label = labels[cell.status]
+                line += [
+                    f"{label}, {overdue}" if cell.overdue else label,
+                    cell.best_percent,
+                    cell.attempts,
+                ]
             yield line
 
     name = _("grades")
@@ -174,7 +182,8 @@ def items(cohort_id: int, module_slug: str) -> ResponseReturnValue:
     )
 
 
-def _learner_or_404(cohort: Cohort, user_id: int) -> User:
+def learner_or_404(cohort: Cohort, user_id: int) -> User:
+    """A person enrolled in the cohort (active or not), or 404."""
     session = db_session()
     user = session.get(User, user_id)
     if user is None or cohorts.enrollment_of(session, cohort, user_id) is None:
@@ -182,25 +191,33 @@ def _learner_or_404(cohort: Cohort, user_id: int) -> User:
     return user
 
 
-@blueprint.get("/learners/<int:user_id>")
-@staff_required
-def learner(cohort_id: int, user_id: int) -> ResponseReturnValue:
-    """One learner: lessons completed with dates, every attempt answer by answer, grants."""
-    cohort = cohort_or_404(cohort_id)
-    user = _learner_or_404(cohort, user_id)
+def render_learner(cohort: Cohort, user: User, *, extension: dict[str, Any] | None = None) -> str:
+    """The learner page; `extension` brings back a refused extension form with its errors."""
+    session = db_session()
     course = live_course().course
     lang = content_language()
-    record = learner_record(db_session(), user, course, lang)
-    progress = course_progress(db_session(), user.id, course)
+    extended = latest_extensions(session, user_id=user.id, cohort_id=cohort.id)
     return render_template(
         "reports/learner.html",
         cohort=cohort,
-        record=record,
+        record=learner_record(session, user, course, lang),
         course=course,
         lang=lang,
-        progress=progress,
+        progress=course_progress(session, user.id, course),
         max_extra=MAX_EXTRA,
+        deadlines=cohort_deadlines(session, cohort),
+        extended={slug: due for (_u, _c, slug), due in extended.items()},
+        extensions=extensions_of(session, cohort, user.id),
+        extension=extension or {},
     )
+
+
+@blueprint.get("/learners/<int:user_id>")
+@staff_required
+def learner(cohort_id: int, user_id: int) -> ResponseReturnValue:
+    """One learner: lessons with dates, every attempt answer by answer, grants, deadlines."""
+    cohort = cohort_or_404(cohort_id)
+    return render_learner(cohort, learner_or_404(cohort, user_id))
 
 
 @blueprint.post("/learners/<int:user_id>/attempts")
@@ -208,7 +225,7 @@ def learner(cohort_id: int, user_id: int) -> ResponseReturnValue:
 def grant(cohort_id: int, user_id: int) -> ResponseReturnValue:
     """Give the learner extra attempts at a module quiz, saying why (audited)."""
     cohort = cohort_or_404(cohort_id)
-    user = _learner_or_404(cohort, user_id)
+    user = learner_or_404(cohort, user_id)
     module = live_course().course.module(request.form.get("module", ""))
     if module is None or module.quiz is None:
         abort(404)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -39,6 +40,19 @@ def editor(
     course_version: int,
 ) -> FlaskClient:
     login(client, make_user(role=Role.INSTRUCTOR, ui_language="en"))
+    return client
+
+
+@pytest.fixture
+def spanish_editor(
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    login: Callable[..., Any],
+    course_version: int,
+) -> FlaskClient:
+    """An instructor whose account is in Spanish, signed in from an English browser."""
+    login(client, make_user(role=Role.INSTRUCTOR, ui_language="es"))
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # the account's language wins
     return client
 
 
@@ -91,6 +105,42 @@ def test_files_that_are_not_accepted_images_are_refused_with_a_reason(
     response = _upload(editor, data, name)
     assert response.status_code in (400, 422)
     assert message.lower() in response.get_data(as_text=True).lower()
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (
+            b"",
+            "vacía.jpg",
+            "“vacía.jpg” está vacío. Elija de nuevo el archivo de imagen y vuelva a subirlo.",
+        ),
+        (
+            b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
+            "mapa.png",
+            "“mapa.png” no es una imagen (PNG, JPEG, GIF o WebP), aunque su nombre lo sugiera; "
+            "parece un documento PDF. Exporte la imagen como PNG o JPEG y suba ese archivo.",
+        ),
+    ],
+    ids=["empty", "pdf"],
+)
+def test_a_spanish_speaking_instructor_reads_why_an_image_is_refused_in_spanish(
+    spanish_editor: FlaskClient, data: bytes, name: str, message: str
+) -> None:
+    response = _upload(spanish_editor, data, name)
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert message in page
+    assert "not an image" not in page and "is empty" not in page
+
+
+@pytest.mark.app_config(LMS_MEDIA_MAX_BYTES=1500)
+def test_sizes_in_a_spanish_refusal_keep_their_figures(spanish_editor: FlaskClient) -> None:
+    response = _upload(spanish_editor, b"\x89PNG\r\n\x1a\n" + b"\0" * 2000, "plano.png")
+    assert response.status_code == 413
+    assert "“plano.png” pesa 1.5 kB; las imágenes pueden pesar como máximo 1.4 kB." in (
+        html.unescape(response.get_data(as_text=True))
+    )
 
 
 @pytest.mark.app_config(LMS_MEDIA_MAX_BYTES=1000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Callable
@@ -28,6 +29,15 @@ LATIN1_SEMICOLONS = (
 ).encode("cp1252")
 
 
+# One row with each kind of problem a list can have, and one ready to be invited.
+ROWS_WITH_PROBLEMS = (
+    "Nombre completo,Correo electrónico,País\r\n"
+    ",luis@example.org,Chile\r\n"
+    "Ana Pérez,ana<b>@example,Atlántida\r\n"
+    "Marta Díaz,marta@example.org,Perú\r\n"
+).encode()
+
+
 @pytest.fixture
 def coordinator(make_user: Callable[..., User]) -> User:
     return make_user(role=Role.INSTRUCTOR, name="Coordinadora", ui_language="en")
@@ -45,6 +55,20 @@ def cohort(app: Flask, coordinator: User) -> Cohort:
 def staff(client: FlaskClient, coordinator: User, login: Callable[..., Any]) -> FlaskClient:
     login(client, coordinator)
     return client
+
+
+@pytest.fixture
+def spanish_staff(
+    app: Flask, client: FlaskClient, make_user: Callable[..., User], login: Callable[..., Any]
+) -> tuple[FlaskClient, Cohort]:
+    """A coordinator with a cohort, her account in Spanish, signed in from an English browser."""
+    spanish = make_user(role=Role.INSTRUCTOR, name="Coordinadora", ui_language="es")
+    with app.app_context():
+        cohort = services.create_cohort(db_session(), "Edición 2028", created_by=spanish)
+        db_session().commit()
+    login(client, spanish)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # the account's language wins
+    return client, cohort
 
 
 def _upload(client: FlaskClient, cohort: Cohort, data: bytes, name: str) -> str:
@@ -138,6 +162,39 @@ def test_a_file_that_is_not_a_list_is_explained_and_invites_nobody(
     response = staff.get(preview_url)
     assert response.status_code == 422
     assert ".xlsx" in response.get_data(as_text=True)
+
+
+def test_a_spanish_speaking_coordinator_reads_the_row_problems_in_spanish(
+    spanish_staff: tuple[FlaskClient, Cohort],
+) -> None:
+    staff, cohort = spanish_staff
+    staff.post(_upload(staff, cohort, b"Nombre,Correo\nMarta,marta@example.org\n", "a.csv"))
+    response = staff.get(_upload(staff, cohort, ROWS_WITH_PROBLEMS, "participantes.csv"))
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    assert "falta el nombre: agregue el nombre completo del participante" in page
+    assert (
+        "correo electrónico no válido 'ana<b>@example': escriba una sola dirección, como "
+        "nombre@example.org" in page
+    )
+    assert "país desconocido 'Atlántida': escriba su nombre o su código ISO" in page
+    assert "ya tiene una invitación a esta cohorte (reenvíela desde la lista)" in page
+    assert "missing name" not in page and "already invited" not in page
+    # What the file says is shown as text, never as markup.
+    assert "ana&lt;b&gt;@example" in response.get_data(as_text=True)
+
+
+def test_a_spanish_speaking_coordinator_reads_why_a_file_is_refused_in_spanish(
+    spanish_staff: tuple[FlaskClient, Cohort],
+) -> None:
+    staff, cohort = spanish_staff
+    response = staff.get(_upload(staff, cohort, b"\xd0\xcf\x11\xe0" + b"\0" * 100, "viejo.xls"))
+    assert response.status_code == 422
+    assert (
+        "'viejo.xls' es un archivo de Excel antiguo (.xls) o un libro protegido con contraseña: "
+        "guárdelo como .xlsx o .csv, sin contraseña"
+        in html.unescape(response.get_data(as_text=True))
+    )
 
 
 def test_only_the_cohorts_instructors_and_admins_manage_its_invitations(

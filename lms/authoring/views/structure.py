@@ -8,19 +8,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from lms.auth.access import staff_required
 from lms.authoring import drafts, structure
-from lms.authoring.media import (
-    ImageTooLarge,
-    MediaRejected,
-    UnsupportedImage,
-    clean_image,
-    media_name,
-)
+from lms.authoring.media import MediaRejected, clean_image, media_name
 from lms.authoring.paths import InvalidPath, split_path
 from lms.authoring.views import blueprint
 from lms.authoring.views.common import user_id
 from lms.content.model import LANGUAGES
 from lms.db import db_session
-from lms.i18n import current_language
 from lms.i18n import gettext as _
 
 INVALID = 422
@@ -177,7 +170,8 @@ def upload_media(folder: str) -> ResponseReturnValue:
         image = clean_image(data, upload.filename, max_bytes=max_bytes)
     except MediaRejected as error:
         status = 413 if len(data) > max_bytes else INVALID
-        return _upload_refused(folder, _rejection(error, max_bytes), status)
+        # clean_image wrote the reason in this request's interface language.
+        return _upload_refused(folder, str(error), status)
     path = f"{folder}/media/{media_name(upload.filename, image.extension, image.data)}"
     session = db_session()
     try:
@@ -193,27 +187,6 @@ def _too_large(max_bytes: int) -> str:
     return _(
         "The file is larger than %(size)s MB: save it smaller and upload it again.",
         size=format(max_bytes / 1024 / 1024, "g"),
-    )
-
-
-def _rejection(error: MediaRejected, max_bytes: int) -> str:
-    """Why an image was refused, in the interface language (the details are in English)."""
-    if current_language() == "en":
-        return str(error)
-    if isinstance(error, ImageTooLarge):
-        return _(
-            "The image is too large (at most %(size)s MB and 40 megapixels): save it smaller "
-            "and upload it again.",
-            size=format(max_bytes / 1024 / 1024, "g"),
-        )
-    if isinstance(error, UnsupportedImage):
-        return _(
-            "This kind of image is not accepted: export it as PNG or JPEG and upload it again "
-            "(SVG is refused because it can carry scripts)."
-        )
-    return _(
-        "This file is not an image (PNG, JPEG, GIF or WebP) whatever its name says, or it "
-        "is damaged."
     )
 
 
