@@ -16,6 +16,7 @@ from lms import (
     courses,
     db,
     deadlines,
+    delivery,
     errors,
     i18n,
     learning,
@@ -66,6 +67,7 @@ def _init_parts(app: Flask) -> None:
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    delivery.init_app(app)
     cli.init_app(app)
 
 

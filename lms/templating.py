@@ -37,4 +37,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.context_processor(template_globals)
+    # Macros imported without context see globals only: the interface language, for the
+    # interface's words inside course content (which carries its own language).
+    app.jinja_env.globals["interface_language"] = current_language
     app.add_url_rule("/", "index", start)

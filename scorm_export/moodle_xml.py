@@ -1,4 +1,9 @@
-"""Module quizzes as Moodle XML question banks, so a Moodle can run them as native questions."""
+"""Module quizzes as Moodle XML question banks, so a Moodle can run them as native questions.
+
+A quiz's review options (what a learner's review shows, and when) are not written: in Moodle they
+are settings of the quiz that uses the questions, not of the questions (docs/moodle-xml.md says
+which of Moodle's review options match each setting).
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -73,8 +74,12 @@ def test_the_host_keeps_its_own_pages(browser: FlaskClient) -> None:
 def test_lms_pages_link_within_the_prefix(browser: FlaskClient) -> None:
     page = browser.get("/lms/login").get_data(as_text=True)
     assert 'action="/lms/login"' in page
-    assert 'href="/lms/static/lms.css"' in page
-    assert browser.get("/lms/static/lms.css").status_code == 200
+    style = re.search(r'href="(/lms/static/lms\.[0-9a-f]{12}\.css)"', page)
+    assert style, "the style sheet is linked under the prefix by its hashed name"
+    hashed = browser.get(style[1])
+    assert hashed.status_code == 200
+    assert hashed.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert browser.get("/lms/static/lms.css").get_data() == hashed.get_data()
     assert browser.get("/lms/account").headers["Location"] == "/lms/login?next=%2Flms%2Faccount"
 
 
@@ -142,3 +147,12 @@ def test_complete_a_lesson_through_the_prefix(host: Flask, browser: FlaskClient)
     with lms_app.app_context():
         completions = db_session().scalars(select(LessonCompletion)).all()
         assert [c.lesson_slug for c in completions] == ["key-concepts"]
+
+
+def test_pages_are_compressed_and_revalidated_under_the_prefix(browser: FlaskClient) -> None:
+    accept = {"Accept-Encoding": "gzip, deflate, br"}
+    browser.get("/lms/login")  # makes the session's form secret
+    page = browser.get("/lms/login", headers=accept)
+    assert page.headers["Content-Encoding"] == "br"
+    revisit = browser.get("/lms/login", headers={**accept, "If-None-Match": page.headers["ETag"]})
+    assert revisit.status_code == 304

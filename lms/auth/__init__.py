@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-# reset_views adds the forgotten-password pages to the auth blueprint.
-from lms.auth import identity, reset_views, throttle, views  # noqa: F401
+# reset_views and account_views add the forgotten-password and own-account pages to the blueprint.
+from lms.auth import account_views, identity, reset_views, throttle, views  # noqa: F401
 
 
 def init_app(app: Flask) -> None:

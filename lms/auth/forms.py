@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, InputRequired
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
 from lms.forms import Form
 from lms.i18n import CONTENT_LANGUAGES, LANGUAGE_NAMES, LANGUAGES, lazy_gettext
-from lms.validators import password_length, strip
+from lms.validators import email_address, password_length, strip
 
 
 class LoginForm(Form):
@@ -87,3 +87,47 @@ class LanguagesForm(Form):
             *(_language_choice(code) for code in CONTENT_LANGUAGES),
         ],
     )
+
+
+class NameForm(Form):
+    """The person's full name."""
+
+    name = StringField(
+        lazy_gettext("Full name"),
+        description=lazy_gettext("As it should appear on your certificate."),
+        filters=[strip],
+        validators=[
+            DataRequired(lazy_gettext("Enter your name.")),
+            Length(max=200, message=lazy_gettext("Use at most 200 characters.")),
+        ],
+    )
+
+
+class EmailChangeForm(Form):
+    """The address to sign in with from now on."""
+
+    email = StringField(
+        lazy_gettext("New email address"),
+        description=lazy_gettext(
+            "We will send a link to it; your address changes when you open that link."
+        ),
+        filters=[strip],
+        validators=[
+            DataRequired(lazy_gettext("Enter your new email address.")),
+            Length(max=254, message=lazy_gettext("Use at most 254 characters.")),
+            email_address,
+        ],
+    )
+
+
+class DeletionRequestForm(Form):
+    """The password, to show that the account's owner is the one asking."""
+
+    password = PasswordField(
+        lazy_gettext("Your password"),
+        validators=[InputRequired(lazy_gettext("Enter your password to confirm."))],
+    )
+
+
+class ButtonForm(Form):
+    """A form that is a single button: only its CSRF token is checked."""

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.auth.services import find_user_by_email
+from lms.db import lock_for_write
 from lms.mail import outbox
 from lms.mail.message import OutgoingMail
 from lms.models import OutboxMessage, User
@@ -56,14 +57,43 @@ def request_reset(
 ) -> None:
     """Queue a reset email if the address has an account (the caller says the same either way)."""
     user = find_user_by_email(session, email)
-    if user is None:
-        return
+    if user is not None:
+        send_link(session, user, secret_key, mail)
+
+
+def send_link(
+    session: Session,
+    user: User,
+    secret_key: str,
+    mail: Callable[[User, str], OutgoingMail],
+) -> bool:
+    """Queue a reset email for `user` unless one was queued within RESEND_AFTER; True if queued.
+
+    Requests for one account are taken one at a time (the account's row is locked), so a double
+    click, or two administrators at once, queue a single mail.
+    """
+    lock_account(session, user)
+    if sent_recently(session, "password_reset", user.email):
+        return False
+    outbox.enqueue(session, mail(user, token_for(user, secret_key)), "password_reset")
+    return True
+
+
+def lock_account(session: Session, user: User) -> None:
+    """Make concurrent read-then-write requests about one account wait for each other."""
+    lock_for_write(session)  # SQLite: the whole database, for the rest of the transaction
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())  # PostgreSQL
+
+
+def sent_recently(session: Session, kind: str, recipient: str) -> bool:
+    """Whether a mail of `kind` to `recipient` was queued within RESEND_AFTER."""
     recent = session.scalar(
-        select(OutboxMessage.id).where(
-            OutboxMessage.kind == "password_reset",
-            OutboxMessage.recipient == user.email,
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.kind == kind,
+            OutboxMessage.recipient == recipient,
             OutboxMessage.created_at > utcnow() - RESEND_AFTER,
         )
+        .limit(1)
     )
-    if recent is None:
-        outbox.enqueue(session, mail(user, token_for(user, secret_key)), "password_reset")
+    return recent is not None

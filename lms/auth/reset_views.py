@@ -17,7 +17,7 @@ from lms.mail.message import OutgoingMail
 from lms.models import User
 
 
-def _reset_mail(user: User, token: str) -> OutgoingMail:
+def reset_mail(user: User, token: str) -> OutgoingMail:
     """The reset email, in the person's interface language."""
     link = url_for("auth.reset_password", token=token, _external=True)
     with force_locale(user.ui_language if user.ui_language in LANGUAGES else "es"):
@@ -39,7 +39,7 @@ def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         reset.request_reset(
-            db_session(), form.email.data, current_app.config["SECRET_KEY"], _reset_mail
+            db_session(), form.email.data, current_app.config["SECRET_KEY"], reset_mail
         )
         db_session().commit()
         return render_template("auth/forgot_sent.html", email=form.email.data)

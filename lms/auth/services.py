@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.db import insert_or_ignore
 from lms.i18n import CONTENT_LANGUAGES, LANGUAGES, default_content_language
-from lms.models import Role, User, normalize_email
+from lms.models import EmailChange, Role, User, normalize_email
 
 
 class AccountError(Exception):
@@ -134,31 +134,51 @@ def end_all_sessions(session: Session, user: User) -> None:
     session.refresh(user, ["session_version"])
 
 
+def password_matches(user: User, password: str) -> bool:
+    """Whether `password` is the account's password (for confirming a serious step)."""
+    return check_password_hash(user.password_hash, password)
+
+
 def change_password(
     session: Session, user: User, current: str, new: str, *, min_password_length: int = 10
 ) -> None:
     """Replace the password after checking the current one; signs out every other session."""
-    if not check_password_hash(user.password_hash, current):
+    if not password_matches(user, current):
         raise InvalidCredentials()
     check_password_length(new, min_password_length)
     set_password(session, user, new)
 
 
 def set_password(session: Session, user: User, new: str) -> None:
-    """Replace the password without checking the old one (for administrators' commands)."""
+    """Replace the password without checking the old one (for administrators' commands).
+
+    A pending change of email address is dropped too: someone securing their account after
+    an intrusion must not find the intruder's address confirmed later.
+    """
     user.password_hash = hash_password(new)
+    session.execute(delete(EmailChange).where(EmailChange.user_id == user.id))
     end_all_sessions(session, user)
 
 
 def change_role(session: Session, user: User, role: Role) -> None:
     """Give `user` a new role, refusing to demote the last administrator."""
-    if user.role == Role.ADMIN and role != Role.ADMIN:
-        admins = session.scalar(
-            select(func.count()).select_from(User).where(User.role == Role.ADMIN)
-        )
-        if (admins or 0) <= 1:
-            raise LastAdmin()
+    if role != Role.ADMIN and is_last_admin(session, user):
+        raise LastAdmin()
     user.role = role
+    session.flush()
+
+
+def is_last_admin(session: Session, user: User) -> bool:
+    """Whether `user` is the platform's only administrator."""
+    if user.role != Role.ADMIN:
+        return False
+    admins = session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN))
+    return (admins or 0) <= 1
+
+
+def set_name(session: Session, user: User, name: str) -> None:
+    """Change the name shown to instructors and printed on the certificate."""
+    user.name = " ".join(name.split())[:200]
     session.flush()
 
 

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
+from typing import Any
 
 import flask_login
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_timedelta
 
-from lms.auth import services, throttle
+from lms.auth import deletion, email_change, services, throttle
 from lms.auth.access import login_required
-from lms.auth.forms import AUTO, ChangePasswordForm, LanguagesForm, LoginForm
+from lms.auth.forms import (
+    AUTO,
+    ButtonForm,
+    ChangePasswordForm,
+    DeletionRequestForm,
+    EmailChangeForm,
+    LanguagesForm,
+    LoginForm,
+    NameForm,
+)
 from lms.auth.identity import current_account
 from lms.cohorts.services import cohorts_of
 from lms.db import db_session
+from lms.forms import Form
 from lms.i18n import gettext as _
 from lms.i18n.views import set_language_cookie
 from lms.models import User
@@ -85,10 +96,7 @@ def logout() -> ResponseReturnValue:
 def account() -> ResponseReturnValue:
     """Show the account and save its language settings."""
     user = _require_user()
-    form = LanguagesForm(
-        ui_language=user.ui_language,
-        content_language=user.content_language if user.content_language_chosen else AUTO,
-    )
+    form = _languages_form(user)
     if form.validate_on_submit():
         session = db_session()
         services.set_interface_language(session, user, form.ui_language.data)
@@ -99,9 +107,41 @@ def account() -> ResponseReturnValue:
         response = redirect(url_for("auth.account"))
         set_language_cookie(response, user.ui_language)
         return response
-    cohorts = cohorts_of(db_session(), user)
-    status = INVALID if form.errors else 200
-    return render_template("auth/account.html", user=user, form=form, cohorts=cohorts), status
+    return account_page(user, INVALID if form.errors else 200, form=form)
+
+
+def _languages_form(user: User, **options: Any) -> LanguagesForm:
+    return LanguagesForm(
+        ui_language=user.ui_language,
+        content_language=user.content_language if user.content_language_chosen else AUTO,
+        **options,
+    )
+
+
+def account_page(user: User, status: int = 200, **forms: Form) -> ResponseReturnValue:
+    """The account page with every form; `forms` are the ones just sent, errors and all.
+
+    The others are made without the request's data: each form posts to its own address and
+    carries a prefix, so their fields (and ids) never mix.
+    """
+    session = db_session()
+    blank: dict[str, Form] = {
+        "form": _languages_form(user, formdata=None),
+        "name_form": NameForm(prefix="name", name=user.name, formdata=None),
+        "email_form": EmailChangeForm(prefix="email", formdata=None),
+        "cancel_email_form": ButtonForm(prefix="cancel-email", formdata=None),
+        "deletion_form": DeletionRequestForm(prefix="deletion", formdata=None),
+        "withdraw_form": ButtonForm(prefix="withdraw", formdata=None),
+    }
+    page = render_template(
+        "auth/account.html",
+        user=user,
+        cohorts=cohorts_of(session, user),
+        email_change=email_change.pending_change(session, user),
+        deletion_request=deletion.request_of(session, user),
+        **(blank | forms),
+    )
+    return page, status
 
 
 @blueprint.route("/account/password", methods=["GET", "POST"])

@@ -32,6 +32,7 @@ from lms.content.problems import ContentInvalid, Problem, ProblemLog
 from lms.content.questions import Question, build_question
 from lms.content.questions.base import BuildContext
 from lms.content.render import LMS_LINKS, LinkStyle, render_markdown
+from lms.content.review import ReviewOptions, describe_difference, field_line, read_review
 
 _WORD = re.compile(r"\w+(?:[-'’.,]\w+)*")
 _ADDRESS = re.compile(r"\]\([^)]*\)|<?https?://\S+")
@@ -41,6 +42,17 @@ _REFERENCES = re.compile(
 LANGUAGE_NAMES = {"es": "Spanish", "en": "English"}
 T = TypeVar("T")
 FileText = ModuleText | LessonText | QuizText  # what one module, lesson or quiz file builds into
+
+
+@dataclass(frozen=True)
+class _QuizFile:
+    """One quiz file as parsed: its text and the settings that must agree between languages."""
+
+    text: QuizText
+    pass_mark: int
+    max_attempts: int
+    review: ReviewOptions
+    review_line: int
 
 
 def count_words(markdown_text: str) -> int:
@@ -166,30 +178,33 @@ class _ModuleBuilder:
             bool(_REFERENCES.search(doc.body)),
         )
 
-    def quiz_text(self, lang: str) -> tuple[QuizText, int, int] | None:
+    def quiz_text(self, lang: str) -> _QuizFile | None:
         name = f"quiz.{lang}.md"
         built = self.memoised(name, lambda log: self.parse_quiz_text(name, lang, log))
         if built is not None:
-            self.texts[name] = built[0]
+            self.texts[name] = built.text
         return built
 
-    def parse_quiz_text(
-        self, name: str, lang: str, log: ProblemLog
-    ) -> tuple[QuizText, int, int] | None:
+    def parse_quiz_text(self, name: str, lang: str, log: ProblemLog) -> _QuizFile | None:
         doc = self.document(name, log)
         if doc is None:
             return None
         pass_mark = optional_int(doc.meta, "pass_mark", log, required=True, low=0, high=100)
         attempts = optional_int(doc.meta, "max_attempts", log, required=True, low=0, high=100)
+        # The document decoded, so the review's problems point at their own lines.
+        lines = self.files[name].decode("utf-8").replace("\r\n", "\n").split("\n")
+        review = read_review(doc.meta, lines, log)
         parts = self.parts(doc, lang, log)
         questions = tuple(p.question for p in parts if isinstance(p, CheckPart))
         intro = "".join(p.html for p in parts if isinstance(p, HtmlPart))
         if not questions:
             log.add(1, "the quiz has no questions")
-        return (
+        return _QuizFile(
             QuizText(lang, log.path, require_text(doc.meta, "title", log), intro, questions),
             pass_mark or 0,
             attempts or 0,
+            review,
+            field_line(lines),
         )
 
     def build(self) -> Module | None:
@@ -253,20 +268,30 @@ class _ModuleBuilder:
         )
 
     def quiz(self) -> Quiz | None:
-        texts: dict[str, QuizText] = {}
-        settings: set[tuple[int, int]] = set()
-        for lang in LANGUAGES:
-            if f"quiz.{lang}.md" in self.files and (built := self.quiz_text(lang)):
-                texts[lang] = built[0]
-                settings.add(built[1:])
-        if not texts:
+        built = {
+            lang: found
+            for lang in LANGUAGES
+            if f"quiz.{lang}.md" in self.files and (found := self.quiz_text(lang))
+        }
+        if not built:
             return None
+        settings = sorted({(b.pass_mark, b.max_attempts) for b in built.values()})
         if len(settings) > 1:
             self.log(f"quiz.{LANGUAGES[1]}.md").add(
                 1, "pass_mark and max_attempts must be the same in every language"
             )
-        pass_mark, attempts = sorted(settings)[0]
-        self.built_quiz = Quiz(pass_mark, attempts, texts)
+        first, *others = built.values()
+        for other in others:
+            if other.review != first.review:
+                self.log(f"quiz.{other.text.lang}.md").add(
+                    other.review_line,
+                    f"front matter: 'review' differs from quiz.{first.text.lang}.md "
+                    f"({describe_difference(other.review, first.review)}): write the same "
+                    "'review' lines in every language",
+                )
+        pass_mark, attempts = settings[0]
+        texts = {lang: b.text for lang, b in built.items()}
+        self.built_quiz = Quiz(pass_mark, attempts, texts, first.review)
         return self.built_quiz
 
 

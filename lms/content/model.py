@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from lms.content.questions import Question
+from lms.content.review import DEFAULT_REVIEW, ReviewOptions
 
 LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGE = "es"
@@ -102,6 +103,7 @@ class Quiz:
     pass_mark: int
     max_attempts: int  # 0: unlimited
     texts: Mapping[str, QuizText]
+    review: ReviewOptions = DEFAULT_REVIEW  # what the review of an attempt shows, and when
 
     def text(self, lang: str) -> QuizText:
         """The quiz in `lang` (or the default language)."""

@@ -150,10 +150,25 @@ def _reusable_converter(style: LinkStyle) -> markdown.Markdown:
     return converter.reset()
 
 
+# A wide table scrolls inside a box of its own instead of widening the page on a phone. The box
+# takes keyboard focus so that it can be scrolled without a mouse, and is named for screen
+# readers in the lesson's language (a group, not a region: a lesson's tables would be landmarks
+# with one name). Added after sanitising: authors cannot set tabindex.
+TABLE_LABELS = {"es": "Tabla", "en": "Table"}
+_TABLE_START = re.compile(r"<table\b")
+
+
+def _scrollable_tables(html: str, lang: str) -> str:
+    label = TABLE_LABELS.get(lang, TABLE_LABELS["en"])
+    box = f'<div class="table-scroll" role="group" tabindex="0" aria-label="{label}">'
+    html = _TABLE_START.sub(lambda start: box + start.group(0), html)
+    return html.replace("</table>", "</table></div>")
+
+
 def render_markdown(text: str, lang: str, style: LinkStyle = LMS_LINKS) -> str:
     """Render a block of lesson Markdown to sanitised HTML."""
     converter = _reusable_converter(style)
-    return sanitise(converter.convert(_expand_alerts(text, lang)))
+    return _scrollable_tables(sanitise(converter.convert(_expand_alerts(text, lang))), lang)
 
 
 def render_inline(text: str, lang: str, style: LinkStyle = LMS_LINKS) -> str:

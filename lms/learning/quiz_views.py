@@ -4,22 +4,44 @@ from __future__ import annotations
 
 import secrets
 
+from babel.lists import format_list
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.auth.access import login_required
 from lms.content import ContentInvalid, Module
+from lms.content.review import Shown, Standing
 from lms.courses.cache import course_cache
 from lms.db import db_session
 from lms.deadlines.display import due_text
 from lms.forms import csrf_token_valid
+from lms.i18n import N_
 from lms.learning import services
 from lms.learning.context import content_language, live_course, module_or_404
 from lms.learning.forms import responses_from_form
-from lms.learning.progress import course_progress
-from lms.learning.views import bp
+from lms.learning.progress import ModuleProgress, course_progress
+from lms.learning.views import bp, is_offline_copy
+
+# How the attempt page names the parts of a review that a later moment will show.
+_PART_NAMES = {
+    "correctness": N_("whether each answer is right"),
+    "marks": N_("the points earned on each question"),
+    "feedback": N_("the feedback on your answers"),
+    "right_answer": N_("the right answers"),
+    "explanation": N_("the explanations"),
+}
+_LATER = {
+    "after_passing": N_("Once you pass this quiz, its reviews will also show %(parts)s."),
+    "after_last_attempt": N_(
+        "Once you have used every attempt, this quiz's reviews will also show %(parts)s."
+    ),
+    "after_passing_or_last_attempt": N_(
+        "Once you pass this quiz or have used every attempt, its reviews will also show %(parts)s."
+    ),
+}
 
 
 def _quiz_module(module_slug: str) -> Module:
@@ -67,9 +89,10 @@ def _render_form(
 def quiz(module_slug: str) -> ResponseReturnValue:
     """The quiz form (answers and feedback stay on the server until it is submitted)."""
     found = _quiz_module(module_slug)
-    session = db_session()
-    services.remember_place(session, current_user.id, found.slug, None)
-    session.commit()
+    if not is_offline_copy():
+        session = db_session()
+        services.remember_place(session, current_user.id, found.slug, None)
+        session.commit()
     return _render_form(found)
 
 
@@ -148,7 +171,7 @@ def _version_taken(live_module: Module, raw_version: str) -> tuple[int, Module]:
 @bp.get("/<module_slug>/quiz/attempts/<int:number>")
 @login_required
 def attempt(module_slug: str, number: int) -> ResponseReturnValue:
-    """One of the learner's own attempts, with per-option feedback and explanations."""
+    """One of the learner's own attempts, reviewed as far as the quiz's review options allow now."""
     found = _quiz_module(module_slug)
     session = db_session()
     record = services.attempt_by_number(session, current_user.id, found.slug, number)
@@ -164,6 +187,33 @@ def attempt(module_slug: str, number: int) -> ResponseReturnValue:
         text=graded_in.quiz.text(record.lang),
         record=record,
         progress=progress,
+        shows=review_shown(found, progress),
+        review_notes=review_notes(found, progress),
         lang=record.lang,
         autosave_key=autosave_key(current_user.id, found.slug, record.version_id),
     )
+
+
+def _standing(progress: ModuleProgress) -> Standing:
+    return Standing(passed=progress.quiz_passed, attempts_left=progress.attempts_left)
+
+
+def review_shown(found: Module, progress: ModuleProgress) -> Shown:
+    """The parts of the learner's reviews of this quiz they may see now.
+
+    The live quiz's review options and where the learner stands today decide, for every attempt
+    alike (as in Moodle): passing later shows the right answers of earlier attempts too, and an
+    instructor's extra attempts hide again what only running out of attempts had shown.
+    """
+    assert found.quiz is not None
+    return found.quiz.review.shown(_standing(progress))
+
+
+def review_notes(found: Module, progress: ModuleProgress) -> list[str]:
+    """Sentences telling the learner which hidden parts of the review they will see, and when."""
+    assert found.quiz is not None
+    locale = get_locale() or "en"
+    return [
+        _(_LATER[moment], parts=format_list([_(_PART_NAMES[p]) for p in parts], locale=locale))
+        for moment, parts in found.quiz.review.coming(_standing(progress))
+    ]

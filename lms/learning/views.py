@@ -20,11 +20,21 @@ bp = Blueprint("learning", __name__, url_prefix="/learn")
 
 # Sent by the pages' scripts when they want a fragment to put in place, not a whole page.
 FRAGMENT_HEADER = "X-Requested-With"
+# Sent by the offline worker when it fetches a module's pages ahead, for reading offline.
+OFFLINE_COPY_HEADER = "X-Offline-Copy"
 
 
 def wants_fragment() -> bool:
     """Whether the request came from a page script that replaces part of the page itself."""
     return bool(request.headers.get(FRAGMENT_HEADER))
+
+
+def is_offline_copy() -> bool:
+    """Whether the page is fetched ahead for reading offline, not opened by the learner.
+
+    Such a fetch must not move "continue where you left off" to the module's last page.
+    """
+    return bool(request.headers.get(OFFLINE_COPY_HEADER))
 
 
 @bp.get("/")
@@ -70,8 +80,9 @@ def lesson(module_slug: str, lesson_slug: str) -> ResponseReturnValue:
     session = db_session()
     answers = services.check_answers(session, current_user.id, [q.id for q in text.checks])
     progress = course_progress(session, current_user.id, live.course).of(found.slug)
-    services.remember_place(session, current_user.id, found.slug, current.slug)
-    session.commit()
+    if not is_offline_copy():
+        services.remember_place(session, current_user.id, found.slug, current.slug)
+        session.commit()
     index = found.lessons.index(current)
     return render_template(
         "learning/lesson.html",
@@ -128,6 +139,7 @@ def check(module_slug: str, lesson_slug: str, question_id: str) -> ResponseRetur
             "learning/check.html",
             module=found,
             lesson=current,
+            lang=content_language(),
             q=question,
             answers={question.id: response},
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from lms.manage import (
+    account_views,  # noqa: F401  (adds the reset-link and deletion routes to the blueprint)
     health_views,  # noqa: F401  (adds the health routes to the blueprint)
     views,
 )

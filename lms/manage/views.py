@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
+from lms.auth import deletion
 from lms.auth import services as accounts
 from lms.auth.access import admin_required, staff_required
+from lms.auth.forms import ButtonForm
 from lms.auth.labels import role_label
 from lms.db import db_session
 from lms.i18n import gettext as _
-from lms.manage.forms import RoleForm
+from lms.manage.forms import CarryOutDeletionForm, DeclineDeletionForm, RoleForm
 from lms.models import Role, User
 
 blueprint = Blueprint("manage", __name__, url_prefix="/manage")
@@ -26,10 +28,25 @@ def index() -> ResponseReturnValue:
 @blueprint.route("/users")
 @admin_required
 def users() -> ResponseReturnValue:
-    """List every account with a form to change its role."""
-    people = accounts.list_users(db_session())
+    """List every account with forms to change its role and send a password reset link,
+    and the pending deletion requests with forms to carry each out or decline it."""
+    session = db_session()
+    people = accounts.list_users(session)
     forms = {user.id: RoleForm(prefix=f"user-{user.id}", role=user.role.value) for user in people}
-    return render_template("manage/users.html", users=people, forms=forms)
+    reset_forms = {user.id: ButtonForm(prefix=f"reset-{user.id}") for user in people}
+    requests = deletion.pending_requests(session)
+    asking = [user.id for _request, user in requests]
+    decline_forms = {id_: DeclineDeletionForm(prefix=f"decline-{id_}") for id_ in asking}
+    delete_forms = {id_: CarryOutDeletionForm(prefix=f"delete-{id_}") for id_ in asking}
+    return render_template(
+        "manage/users.html",
+        users=people,
+        forms=forms,
+        reset_forms=reset_forms,
+        deletion_requests=requests,
+        decline_forms=decline_forms,
+        delete_forms=delete_forms,
+    )
 
 
 @blueprint.route("/users/<int:user_id>/role", methods=["POST"])

@@ -1,5 +1,6 @@
 """All models; importing this package registers every table on lms.db.Base.metadata."""
 
+from lms.models.account import DeletionRequest, EmailChange
 from lms.models.authoring import AuditEvent, DraftFile, DraftRevision
 from lms.models.cohort import Cohort, CohortInstructor, Enrollment
 
@@ -32,8 +33,10 @@ __all__ = [
     "CourseVersion",
     "DeadlineExtension",
     "DeadlineReminder",
+    "DeletionRequest",
     "DraftFile",
     "DraftRevision",
+    "EmailChange",
     "Enrollment",
     "Invitation",
     "LessonCompletion",

@@ -1,9 +1,10 @@
 /* Keeps a quiz's answers on this device until the server has recorded the attempt, so a
-   dropped connection, a closed tab or a failed submission loses nothing. The quiz works the
-   same without JavaScript; this only adds the safety copy.
+   dropped connection, a closed tab or a failed submission loses nothing. Submitted without a
+   connection, the answers go to the outbox (outbox.js), which sends them when it returns. The
+   quiz works the same without JavaScript; this only adds the safety copy.
 
-   Quiz page:    <form data-autosave="KEY" data-recorded="TOKENS" data-restored-message="…"
-                       data-offline-message="…">
+   Quiz page:    <form id="…" data-autosave="KEY" data-recorded="TOKENS" data-outbox-label="…"
+                       data-restored-message="…" data-offline-message="…">
    Attempt page: <… data-autosave-clear="KEY" data-submission="TOKEN">
    KEY names the learner, module and course version; TOKEN is the form's submission token. */
 (function () {
@@ -89,6 +90,31 @@
     box.hidden = !message;
   }
 
+  // A new submission token: the page may be the offline copy, whose token was used already.
+  function newToken() {
+    var bytes = new Uint8Array(18);
+    window.crypto.getRandomValues(bytes);
+    var text = window.btoa(String.fromCharCode.apply(null, bytes));
+    return text.replace(/\+/g, "-").replace(/\//g, "_");
+  }
+
+  function outboxItem(form, token) {
+    return {
+      id: "quiz " + token, // submitted again while it waits: the newer answers replace it
+      url: form.action,
+      fields: Array.from(new FormData(form).entries()),
+      label: form.getAttribute("data-outbox-label") || document.title,
+      target: form.id,
+      // The attempt page of this very submission is the proof that it was recorded.
+      proof: '[data-submission="' + CSS.escape(token) + '"]'
+    };
+  }
+
+  function tokenSent(item) {
+    var field = item.fields.filter(function (pair) { return pair[0] === "submission_token"; });
+    return field.length ? field[0][1] : null;
+  }
+
   function setUpQuiz(form) {
     var key = form.getAttribute("data-autosave");
     var token = form.elements.namedItem("submission_token");
@@ -97,6 +123,9 @@
     if (saved && saved.token && recorded.indexOf(saved.token) !== -1) {
       forget(key); // that attempt was recorded, even if its review page never arrived
       saved = null;
+    }
+    if (token && window.crypto && window.crypto.getRandomValues) {
+      token.value = newToken();
     }
     if (saved && saved.fields.length) {
       fillIn(form, saved.fields);
@@ -111,13 +140,41 @@
       keep(key, { token: token ? token.value : "", fields: answersOf(form), at: Date.now() });
     }
 
+    function sendLater() {
+      var outbox = window.lmsOutbox;
+      var failed = function () {
+        tell(form, form.getAttribute("data-offline-message"), "error");
+      };
+      if (!outbox || !token || !window.CSS) {
+        failed();
+        return;
+      }
+      outbox.add(outboxItem(form, token.value)).then(function () {
+        tell(form, "", "info"); // the outbox says it waits, at the top and under the form
+      }, failed);
+    }
+
     form.addEventListener("change", save);
     form.addEventListener("input", save);
     form.addEventListener("submit", function (event) {
       save();
       if (navigator.onLine === false) {
-        event.preventDefault(); // the post could only fail; say so rather than show an error page
-        tell(form, form.getAttribute("data-offline-message"), "error");
+        event.preventDefault(); // the post could only fail: the outbox sends it later
+        sendLater();
+      }
+    });
+    // Sent from the outbox: the answers on the device are done with, and the form (should the
+    // learner stay on it) is for a new attempt.
+    document.addEventListener("lms:outbox-stored", function (event) {
+      var sent = tokenSent(event.detail.item);
+      var current = load(key);
+      if (current && current.token === sent) {
+        forget(key);
+      }
+      if (token && token.value === sent) {
+        form.reset();
+        token.value = newToken();
+        tell(form, "", "info");
       }
     });
     window.addEventListener("online", function () {

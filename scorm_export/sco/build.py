@@ -10,7 +10,7 @@ from typing import Literal
 from lms.content import Module
 from scorm_export.sco.page import render_page
 
-RUNTIME_FILES = ("sco.css", "grade.js", "scorm-api.js", "sco.js")
+RUNTIME_FILES = ("sco.css", "grade.js", "review.js", "scorm-api.js", "sco.js")
 VERSIONS = ("1.2", "2004")
 
 

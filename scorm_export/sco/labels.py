@@ -122,6 +122,19 @@ RUNTIME_LABELS: Mapping[str, Mapping[str, str]] = {
         "retry": "Try the quiz again",
         "page": "Page {number} of {total}",
         "done": "You have finished this module.",
+        # The parts of a review shown later, and when (keys: lms.content.review ITEMS, MOMENTS).
+        "later.after_passing": "Once you pass this quiz, its review will also show {parts}.",
+        "later.after_last_attempt": (
+            "Once you have used every attempt, this quiz's review will also show {parts}."
+        ),
+        "later.after_passing_or_last_attempt": (
+            "Once you pass this quiz or have used every attempt, its review will also show {parts}."
+        ),
+        "part.correctness": "whether each answer is right",
+        "part.marks": "the points earned on each question",
+        "part.feedback": "the feedback on your answers",
+        "part.right_answer": "the right answers",
+        "part.explanation": "the explanations",
     },
     "es": {
         "notRecorded": (
@@ -169,5 +182,21 @@ RUNTIME_LABELS: Mapping[str, Mapping[str, str]] = {
         "retry": "Intentar el cuestionario de nuevo",
         "page": "Página {number} de {total}",
         "done": "Terminó este módulo.",
+        "later.after_passing": (
+            "Cuando apruebe este cuestionario, la revisión también mostrará {parts}."
+        ),
+        "later.after_last_attempt": (
+            "Cuando haya usado todos los intentos, la revisión de este cuestionario también "
+            "mostrará {parts}."
+        ),
+        "later.after_passing_or_last_attempt": (
+            "Cuando apruebe este cuestionario o haya usado todos los intentos, la revisión "
+            "también mostrará {parts}."
+        ),
+        "part.correctness": "si cada respuesta es correcta",
+        "part.marks": "los puntos obtenidos en cada pregunta",
+        "part.feedback": "la retroalimentación de sus respuestas",
+        "part.right_answer": "las respuestas correctas",
+        "part.explanation": "las explicaciones",
     },
 }

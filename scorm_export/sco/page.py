@@ -15,6 +15,7 @@ from lms.content import Module
 from lms.content.model import LessonText, QuizText
 from lms.content.questions import Question
 from lms.content.questions.interaction import FORMATS, decimal_text, plain_text
+from lms.content.review import ReviewOptions
 from scorm_export.sco.anchors import INTRO_PAGE, QUIZ_PAGE, lesson_page, rewrite
 from scorm_export.sco.labels import LABELS, RUNTIME_LABELS
 
@@ -37,6 +38,14 @@ class QuizPage:
     text: QuizText
     pass_mark: int
     max_attempts: int
+    review: ReviewOptions
+
+    @property
+    def never(self) -> frozenset[str]:
+        """The parts of the review this quiz never shows: they are left out of the page."""
+        return frozenset(
+            item for item, moment in self.review.as_dict().items() if moment == "never"
+        )
 
 
 @cache
@@ -90,6 +99,7 @@ def _data(lessons: list[LessonPage], quiz: QuizPage | None, version: str, lang: 
         "lessons": len(lessons),
         "passMark": quiz.pass_mark if quiz else None,
         "maxAttempts": quiz.max_attempts if quiz else None,
+        "review": quiz.review.as_dict() if quiz else None,
         "quiz": [_quiz_entry(q, version, lang) for q in quiz.text.questions] if quiz else [],
         "checks": [q.client_data() for lesson in lessons for q in lesson.text.checks],
         "labels": {
@@ -109,7 +119,9 @@ def render_page(module: Module, version: str, lang: str) -> str:
     quiz = None
     if module.quiz:
         rules = module.quiz
-        quiz = QuizPage(QUIZ_PAGE, rules.texts[lang], rules.pass_mark, rules.max_attempts)
+        quiz = QuizPage(
+            QUIZ_PAGE, rules.texts[lang], rules.pass_mark, rules.max_attempts, rules.review
+        )
     slugs: Set[str] = frozenset(lesson.slug for lesson in module.lessons)
 
     def html(markup: str, page: str) -> Markup:

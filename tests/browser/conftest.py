@@ -10,6 +10,9 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+# The lived-in platform of the page-wide checks (one per test module that asks for it).
+from tests.browser.site import site  # noqa: F401
+
 
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:

@@ -152,3 +152,19 @@ def test_rendered_html_is_sanitised() -> None:
     )
     html = load_course(files).modules[0].lessons[0].text("en").parts[0].html  # type: ignore[union-attr]
     assert "<script" not in html and "javascript:" not in html and "onclick" not in html
+
+
+def test_tables_scroll_in_a_box_of_their_own_named_in_the_lesson_language() -> None:
+    table = "| Año | Personas |\n| --- | --- |\n| 2020 | 281 millones |\n"
+    files = small_course(
+        **{
+            "01-key-concepts__es__md": lesson(
+                "C", table + '\n<div tabindex="0" class="x">y</div>\n' + CHECK + "\n## Ref\n"
+            )
+        }
+    )
+    html = load_course(files).modules[0].lessons[0].text("es").parts[0].html  # type: ignore[union-attr]
+    box = '<div class="table-scroll" role="group" tabindex="0" aria-label="Tabla"><table>'
+    assert html.count(box) == 1 and html.count("</table></div>") == 1
+    # The keyboard stop is the platform's own: an author's tabindex is still removed.
+    assert html.count('tabindex="0"') == 1

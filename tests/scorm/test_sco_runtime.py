@@ -16,6 +16,7 @@ import pytest
 from lms.content import Module, build_course
 from lms.content.questions import Question
 from lms.content.questions.interaction import FORMATS
+from lms.content.review import DEFAULT_REVIEW
 from scorm_export.sco import render_sco
 from tests.content.helpers import small_course
 from tests.scorm.moodle_formats import interactions_of, moodle_problems, patterns_of
@@ -452,4 +453,127 @@ def test_review_mode_records_nothing(page: Any, site: Site, version: str) -> Non
     launch.quit()
     names = API_CALLS[version]["calls"]
     assert {c["call"] for c in launch.calls()} == {names[0], names[1], names[4]}
+    assert_clean_calls(launch)
+
+
+REVIEWED_QUIZ = """---
+title: Quiz
+pass_mark: 70
+max_attempts: {attempts}
+---
+
+::: quiz {{#m1-q1}}
+Pick one.
+
+- (x) Alpha
+  > FEEDBACK-ALPHA
+- ( ) Bravo
+  > FEEDBACK-BRAVO
+
+> [!NOTE]
+> EXPLAIN-ONE
+:::
+
+::: quiz {{#m1-q2 points=2}}
+Which year?
+
+= 1951
+
+> [!NOTE]
+> EXPLAIN-TWO
+:::
+"""
+
+
+def reviewed_module(attempts: int) -> Module:
+    """A small module whose quiz keeps the default review options."""
+    text = REVIEWED_QUIZ.format(attempts=attempts)
+    course, problems = build_course(small_course(quiz__es__md=text, quiz__en__md=text))
+    assert not problems
+    assert course.modules[0].quiz is not None
+    assert course.modules[0].quiz.review == DEFAULT_REVIEW
+    return course.modules[0]
+
+
+def visible(launch: Launch, selector: str) -> list[str]:
+    """The texts of the quiz's elements matching `selector` that the learner can see."""
+    found = launch.frame.locator(f"#quiz-form {selector} >> visible=true").all_inner_texts()
+    return [" ".join(text.split()) for text in found]
+
+
+def assert_answers_hidden(launch: Launch) -> None:
+    # Whether each answer is right, its points and the feedback of the chosen option: shown.
+    wrong = ["Not correct. 0 of 1 points", "Not correct. 0 of 2 points"]
+    assert visible(launch, ".result") == wrong
+    assert visible(launch, ".feedback") == ["FEEDBACK-BRAVO"]
+    # The right answers and the explanations: not yet.
+    assert visible(launch, ".key") == [] and visible(launch, ".explanation") == []
+    later = launch.frame.locator("#quiz-result .result-later").text_content()
+    assert later == (
+        "Once you pass this quiz or have used every attempt, its review will also show the "
+        "right answers and the explanations."
+    )
+
+
+def assert_answers_shown(launch: Launch, results: list[str], feedback: str) -> None:
+    assert visible(launch, ".result") == results
+    assert visible(launch, ".feedback") == [feedback]
+    assert visible(launch, ".key") == ["Correct answer", "Correct answer: 1951"]
+    assert visible(launch, ".explanation") == ["Explanation EXPLAIN-ONE", "Explanation EXPLAIN-TWO"]
+    assert launch.frame.locator("#quiz-result .result-later").text_content() == ""
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_right_answers_stay_hidden_after_a_failed_attempt_and_show_once_passed(
+    page: Any, site: Site, version: str
+) -> None:
+    module = reviewed_module(attempts=3)
+    questions = quiz_questions(module)
+    name = "review-options"
+    first = Launch(page, site, version, module, first_launch(version, 70), name)
+    first.go_to_quiz()
+    for q in questions:
+        first.answer(q, right=False)
+    first.submit()
+    assert_answers_hidden(first)
+    first.quit()
+    stored = first.cmi()
+    assert_clean_calls(first)
+    # Back later: the attempt the SCO counted in suspend_data is reviewed by the same rule.
+    second = Launch(page, site, version, module, resume_launch(version, stored), name)
+    second.go_to_quiz()
+    assert_answers_hidden(second)
+    second.frame.locator("#quiz-retry").click()
+    assert visible(second, ".key") == [] and visible(second, ".result") == []
+    for q in questions:
+        second.answer(q, right=True)
+    second.submit()
+    results = ["Correct. 1 of 1 points", "Correct. 2 of 2 points"]
+    assert_answers_shown(second, results, "FEEDBACK-ALPHA")
+    second.quit()
+    cmi = second.cmi()
+    suspend = cmi["suspend_data"]
+    assert 0 < len(suspend) <= 4096
+    assert_clean_calls(second)
+
+
+def test_right_answers_show_after_the_last_attempt_without_passing(page: Any, site: Site) -> None:
+    version = "1.2"
+    module = reviewed_module(attempts=2)
+    questions = quiz_questions(module)
+    launch = Launch(page, site, version, module, first_launch(version, 70), "review-last")
+    launch.go_to_quiz()
+    for q in questions:
+        launch.answer(q, right=False)
+    launch.submit()
+    assert_answers_hidden(launch)
+    launch.frame.locator("#quiz-retry").click()
+    for q in questions:
+        launch.answer(q, right=False)
+    launch.submit()
+    assert launch.frame.locator("#quiz-retry").is_hidden()
+    assert_answers_shown(
+        launch, ["Not correct. 0 of 1 points", "Not correct. 0 of 2 points"], "FEEDBACK-BRAVO"
+    )
+    launch.quit()
     assert_clean_calls(launch)

@@ -5,6 +5,7 @@
 
   const data = JSON.parse(document.getElementById('sco-data').textContent);
   const G = window.ScoGrade;
+  const R = window.ScoReview;
   const { Connection, timespan, moment } = window.ScoApi;
   const L = data.labels;
   const V = data.version;
@@ -109,7 +110,8 @@
     $$('input[name="' + name + '"]', fieldset).forEach((input) => { input.checked = wanted.includes(input.value); });
   }
 
-  function showOutcome(fieldset, q, response) {
+  // The review of one answer; `shows` (review.js) names the parts the learner may see now.
+  function showOutcome(fieldset, q, response, shows = R.everything) {
     const grade = G.grade(q, response);
     const result = $('.result', fieldset);
     if (!G.isAnswered(q, response) && !state.submitted) {
@@ -118,19 +120,23 @@
       return;
     }
     const kind = isRight(grade) ? 'right' : grade.score > 0 ? 'partly' : 'wrong';
-    result.className = 'result result-' + kind;
-    result.textContent = L[kind] + ' ' + fill(L.points, { score: shown(grade.score), max: shown(grade.max) });
+    const said = [];
+    if (shows.correctness) said.push(L[kind]);
+    if (shows.marks) said.push(fill(L.points, { score: shown(grade.score), max: shown(grade.max) }));
+    result.className = shows.correctness ? 'result result-' + kind : 'result';
+    result.textContent = said.join(' ');
     const chosen = Array.isArray(response) ? response.map(String) : [String(response)];
     $$('.options > li', fieldset).forEach((item) => {
       const feedback = $('.feedback', item);
-      if (feedback) feedback.hidden = !chosen.includes(item.dataset.index);
+      if (feedback) feedback.hidden = !shows.feedback || !chosen.includes(item.dataset.index);
     });
     const rightFeedback = $('.feedback-right', fieldset);
-    if (rightFeedback) rightFeedback.hidden = !isRight(grade);
-    $$('.key', fieldset).forEach((key) => { key.hidden = false; });
+    if (rightFeedback) rightFeedback.hidden = !shows.feedback || !isRight(grade);
+    $$('.key', fieldset).forEach((key) => { key.hidden = !shows.right_answer; });
     const explanation = $('.explanation', fieldset);
-    if (explanation) explanation.hidden = false;
+    if (explanation) explanation.hidden = !shows.explanation;
     fieldset.classList.add('reviewed');
+    fieldset.classList.toggle('key-shown', shows.right_answer);
   }
 
   function clearOutcome(fieldset) {
@@ -138,7 +144,7 @@
     const result = $('.result', fieldset);
     result.className = 'result';
     result.textContent = '';
-    fieldset.classList.remove('reviewed');
+    fieldset.classList.remove('reviewed', 'key-shown');
   }
 
   // Options, pairs and items of `shuffle` questions in an order of their own for each learner.
@@ -278,6 +284,8 @@
 
   const passed = () => state.best !== null && state.best >= data.passMark;
   const attemptsLeft = () => (data.maxAttempts ? Math.max(0, data.maxAttempts - state.used) : Infinity);
+  // Where the learner stands for the quiz's review options, by the attempts this SCO keeps.
+  const standing = () => ({ passed: passed(), attemptsLeft: attemptsLeft() === Infinity ? null : attemptsLeft() });
   const lessonsSeen = () => pages.slice(1, 1 + data.lessons).every((page, i) => state.seen.includes(i + 1));
   const moduleDone = () => (quiz.length ? state.used > 0 && (passed() || attemptsLeft() === 0) : lessonsSeen());
 
@@ -403,12 +411,20 @@
     if (left === 0) more.push(L.noAttemptsLeft);
     else if (left !== Infinity) more.push(fill(L.attemptsLeft, { count: left }));
     $('.result-more', panel).textContent = more.join(' ');
+    // The review as the quiz's options allow it now, and what a later moment will add.
+    const now = standing();
+    const shows = R.shown(data.review, now);
+    const list = new Intl.ListFormat(data.lang, { type: 'conjunction' });
+    const later = R.coming(data.review, now).map(([moment, parts]) => fill(L['later.' + moment], {
+      parts: list.format(parts.map((part) => L['part.' + part])),
+    }));
+    $('.result-later', panel).textContent = later.join(' ');
     $('#quiz-retry').hidden = left === 0 || (conn.available && !recording);
     panel.hidden = false;
     $('#quiz-submit').hidden = true;
     quizSets.forEach((fieldset, i) => {
       fieldset.disabled = true;
-      showOutcome(fieldset, quiz[i], state.responses[i]);
+      showOutcome(fieldset, quiz[i], state.responses[i], shows);
     });
     if (focus) panel.focus();
   }

@@ -12,7 +12,9 @@ export function createEditor(textarea, { label, onChange }) {
   const host = document.createElement("div");
   host.className = "editor-cm";
   textarea.insertAdjacentElement("afterend", host);
-  const content = { "aria-label": label, spellcheck: "true" };
+  // tabindex: the text is focusable by being editable already; saying so also lets checkers
+  // (axe-core) see that the scrolling editor can be reached by keyboard.
+  const content = { "aria-label": label, spellcheck: "true", tabindex: "0" };
   if (textarea.lang) content.lang = textarea.lang;
   const view = new EditorView({
     parent: host,
