@@ -11,15 +11,15 @@ from contextlib import contextmanager
 from flask import url_for
 from flask_babel import force_locale
 
-from lms.i18n import LANGUAGES
 from lms.i18n import gettext as _
+from lms.i18n import known_language
 from lms.mail.message import OutgoingMail
 from lms.models import User
 
 
 @contextmanager
 def _language_of(user: User) -> Iterator[None]:
-    with force_locale(user.ui_language if user.ui_language in LANGUAGES else LANGUAGES[0]):
+    with force_locale(known_language(user.ui_language)):
         yield
 
 

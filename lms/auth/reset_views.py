@@ -11,8 +11,8 @@ from lms.auth import reset, services
 from lms.auth.forms import ForgotPasswordForm, ResetPasswordForm
 from lms.auth.views import INVALID, blueprint
 from lms.db import db_session
-from lms.i18n import LANGUAGES
 from lms.i18n import gettext as _
+from lms.i18n import known_language
 from lms.mail.message import OutgoingMail
 from lms.models import User
 
@@ -20,7 +20,7 @@ from lms.models import User
 def reset_mail(user: User, token: str) -> OutgoingMail:
     """The reset email, in the person's interface language."""
     link = url_for("auth.reset_password", token=token, _external=True)
-    with force_locale(user.ui_language if user.ui_language in LANGUAGES else "es"):
+    with force_locale(known_language(user.ui_language)):
         subject = _("Choose a new password")
         text = _(
             "Hello %(name)s,\n\nSomeone (we hope you) asked to choose a new password for the "

@@ -13,8 +13,8 @@ from lms.cohorts.forms import SignupForm
 from lms.cohorts.roster import read_roster
 from lms.cohorts.views import INVALID, MANAGE, blueprint, cohort_or_404, sign_up_and_join
 from lms.db import db_session
-from lms.i18n import LANGUAGES, ngettext
 from lms.i18n import gettext as _
+from lms.i18n import known_language, ngettext
 from lms.mail.message import OutgoingMail
 from lms.models import Cohort, Invitation, RosterUpload, User
 from lms.reports.spreadsheets import content_disposition, csv_stream
@@ -31,8 +31,7 @@ def _mail_for(cohort: Cohort) -> invitations.MailMaker:
     """The invitation email, written in the invited person's language."""
 
     def make(invitation: Invitation, link: str) -> OutgoingMail:
-        language = invitation.language if invitation.language in LANGUAGES else "es"
-        with force_locale(language):
+        with force_locale(known_language(invitation.language)):
             subject = _("Invitation: %(cohort)s", cohort=cohort.name)
             text = _(
                 "Hello %(name)s,\n\nYou are invited to the pre-course modules of the "

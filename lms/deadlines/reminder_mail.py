@@ -7,7 +7,7 @@ from flask_babel import force_locale
 
 from lms.deadlines import zones
 from lms.deadlines.reminders import SOON, Reminder
-from lms.i18n import CONTENT_LANGUAGES, LANGUAGES
+from lms.i18n import CONTENT_LANGUAGES, known_language
 from lms.i18n import gettext as _
 from lms.mail.message import OutgoingMail
 
@@ -22,7 +22,7 @@ def module_link(app: Flask, reminder: Reminder) -> str:
 def write_reminder(app: Flask, reminder: Reminder) -> OutgoingMail:
     """A short mail: which module, by when (in the cohort's zone), how far along, where to go."""
     user = reminder.user
-    language = user.ui_language if user.ui_language in LANGUAGES else LANGUAGES[0]
+    language = known_language(user.ui_language)
     content = user.content_language
     if content not in CONTENT_LANGUAGES:
         content = CONTENT_LANGUAGES[0]

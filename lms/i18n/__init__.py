@@ -41,6 +41,11 @@ def N_(string: str) -> str:
     return string
 
 
+def known_language(code: str | None) -> str:
+    """`code` if it is an interface language, else the default one (for a mail's reader)."""
+    return code if code in LANGUAGES else LANGUAGES[0]
+
+
 def default_content_language(ui_language: str) -> str:
     """Return the content language that goes with an interface language (en -> en, else es)."""
     return "en" if ui_language == "en" else "es"
