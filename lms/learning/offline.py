@@ -50,8 +50,10 @@ def name_the_learner(response: Response) -> Response:
 
 
 def module_pages(module: Module) -> list[str]:
-    """The pages the worker keeps once a learner opens `module`: its lessons and quiz form."""
-    pages = [url_for("learning.module", module_slug=module.slug)]
+    """The pages the worker keeps once a learner opens `module`: the course home (the way back
+    to every module, which a first visit shows before the worker is there to keep it), the
+    module's page, its lessons and its quiz form."""
+    pages = [url_for("learning.home"), url_for("learning.module", module_slug=module.slug)]
     pages += [
         url_for("learning.lesson", module_slug=module.slug, lesson_slug=lesson.slug)
         for lesson in module.lessons

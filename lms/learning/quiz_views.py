@@ -23,7 +23,7 @@ from lms.learning import services
 from lms.learning.context import content_language, live_course, module_or_404
 from lms.learning.forms import responses_from_form
 from lms.learning.progress import ModuleProgress, course_progress
-from lms.learning.views import bp, is_offline_copy
+from lms.learning.views import bp, opened_by_learner
 
 # How the attempt page names the parts of a review that a later moment will show.
 _PART_NAMES = {
@@ -89,7 +89,7 @@ def _render_form(
 def quiz(module_slug: str) -> ResponseReturnValue:
     """The quiz form (answers and feedback stay on the server until it is submitted)."""
     found = _quiz_module(module_slug)
-    if not is_offline_copy():
+    if opened_by_learner():
         session = db_session()
         services.remember_place(session, current_user.id, found.slug, None)
         session.commit()

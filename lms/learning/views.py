@@ -29,12 +29,18 @@ def wants_fragment() -> bool:
     return bool(request.headers.get(FRAGMENT_HEADER))
 
 
-def is_offline_copy() -> bool:
-    """Whether the page is fetched ahead for reading offline, not opened by the learner.
+def opened_by_learner() -> bool:
+    """Whether the learner opened this page, rather than something fetching it for them.
 
-    Such a fetch must not move "continue where you left off" to the module's last page.
+    Opening a lesson or the quiz moves "continue where you left off" there: a deliberate write
+    on GET (docs/security.md), idempotent and only ever about the learner's own place, so that
+    it works without JavaScript. Fetches that nobody reads yet must not move it: the offline
+    worker keeping a module ahead, a browser's speculative prefetch, a HEAD request.
     """
-    return bool(request.headers.get(OFFLINE_COPY_HEADER))
+    if request.method != "GET" or request.headers.get(OFFLINE_COPY_HEADER):
+        return False
+    purpose = request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
+    return "prefetch" not in purpose.lower()
 
 
 @bp.get("/")
@@ -80,7 +86,7 @@ def lesson(module_slug: str, lesson_slug: str) -> ResponseReturnValue:
     session = db_session()
     answers = services.check_answers(session, current_user.id, [q.id for q in text.checks])
     progress = course_progress(session, current_user.id, live.course).of(found.slug)
-    if not is_offline_copy():
+    if opened_by_learner():
         services.remember_place(session, current_user.id, found.slug, current.slug)
         session.commit()
     index = found.lessons.index(current)

@@ -175,11 +175,23 @@
     paragraph.replaceChildren(...entry.childNodes);
   }
 
+  // What waits is tried again every RETRY_MS while the page is open: the "online" event comes
+  // only when the device's own network returns, not when the server can be reached again.
+  const RETRY_MS = 20000;
+  let retry = null;
+  function retryLater(waiting) {
+    window.clearTimeout(retry);
+    if (waiting.some((item) => item.state !== "held")) {
+      retry = window.setTimeout(() => flush(false), RETRY_MS);
+    }
+  }
+
   async function render() {
     if (!box) {
       return;
     }
     const waiting = await itemsOfThisLearner().catch(() => []);
+    retryLater(waiting);
     const list = document.createElement("ul");
     for (const item of waiting) {
       const state = item.state === "held" ? "held" : "pending";

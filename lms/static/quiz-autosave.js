@@ -4,7 +4,7 @@
    quiz works the same without JavaScript; this only adds the safety copy.
 
    Quiz page:    <form id="…" data-autosave="KEY" data-recorded="TOKENS" data-outbox-label="…"
-                       data-restored-message="…" data-offline-message="…">
+                       data-restored-message="…" data-offline-message="…" data-reachable="URL">
    Attempt page: <… data-autosave-clear="KEY" data-submission="TOKEN">
    KEY names the learner, module and course version; TOKEN is the form's submission token. */
 (function () {
@@ -98,6 +98,34 @@
     return text.replace(/\+/g, "-").replace(/\//g, "_");
   }
 
+  // navigator.onLine only knows whether there is a network, not whether the server can be
+  // reached through it (a router whose line is down, a captive portal, a link that dropped a
+  // moment ago): before the browser posts the quiz, a small request asks the server itself.
+  // Any answer, even an error, means the post can arrive; no answer in time means it cannot.
+  var ASK_TIMEOUT_MS = 8000;
+  function serverAnswers(form) {
+    var address = form.getAttribute("data-reachable");
+    if (navigator.onLine === false) {
+      return Promise.resolve(false);
+    }
+    if (!address) {
+      return Promise.resolve(true);
+    }
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller && window.setTimeout(function () { controller.abort(); }, ASK_TIMEOUT_MS);
+    var asked = { method: "HEAD", cache: "no-store", credentials: "same-origin" };
+    if (controller) {
+      asked.signal = controller.signal;
+    }
+    return fetch(address, asked).then(
+      function () { return true; },
+      function () { return false; }
+    ).then(function (reachable) {
+      window.clearTimeout(timer);
+      return reachable;
+    });
+  }
+
   function outboxItem(form, token) {
     return {
       id: "quiz " + token, // submitted again while it waits: the newer answers replace it
@@ -156,12 +184,29 @@
 
     form.addEventListener("change", save);
     form.addEventListener("input", save);
+    var asking = false;
     form.addEventListener("submit", function (event) {
       save();
-      if (navigator.onLine === false) {
-        event.preventDefault(); // the post could only fail: the outbox sends it later
-        sendLater();
+      if (!window.lmsOutbox || !window.fetch) {
+        if (navigator.onLine === false) {
+          event.preventDefault(); // the post could only fail
+          sendLater();
+        }
+        return; // the browser posts the form as it would without this script
       }
+      event.preventDefault();
+      if (asking) {
+        return; // a second click while the server is asked: one submission
+      }
+      asking = true;
+      serverAnswers(form).then(function (reachable) {
+        asking = false;
+        if (reachable) {
+          form.submit(); // posted as without this script: the server's own page follows
+        } else {
+          sendLater(); // the outbox sends it when the server answers again
+        }
+      });
     });
     // Sent from the outbox: the answers on the device are done with, and the form (should the
     // learner stay on it) is for a new attempt.

@@ -31,7 +31,7 @@ SECOND = MODULE + "global-numbers"
 QUIZ = MODULE + "quiz"
 CHECK = "m1-l1-c1"
 IMAGE = MODULE + "media/routes.png"
-KEPT = [MODULE, FIRST, SECOND, QUIZ, IMAGE]
+KEPT = ["/learn/", MODULE, FIRST, SECOND, QUIZ, IMAGE]
 
 # The names of the offline caches, and the addresses each keeps.
 CACHED = """async () => {
@@ -203,6 +203,35 @@ def test_a_module_opened_online_is_read_and_answered_offline_and_each_answer_cou
     check.locator("button[type=submit]").click()
     expect(page.locator(f"#review-{CHECK} .result")).to_have_class(re.compile("result-wrong"))
     assert counts(app, learner) == (1, 1)
+
+
+def test_a_quiz_sent_while_the_server_cannot_be_reached_waits_though_the_device_is_online(
+    app: Flask, page: Page, learner: User
+) -> None:
+    """A router whose line is down: navigator.onLine says online, yet no post can arrive."""
+    open_module_and_wait_until_kept(page, learner)
+    page.goto(QUIZ)
+    assert page.evaluate("navigator.onLine") is True
+
+    def nothing_but_reading(route: Any) -> None:
+        if route.request.method == "GET":
+            route.continue_()
+        else:
+            route.abort("internetdisconnected")
+
+    page.route("**/*", nothing_but_reading)
+    for question in small_course_questions():
+        answer(page, question, question.correct_response())
+    page.click("form.quiz-form button[type=submit]")
+    expect(outbox_line(page, "pending", "Quiz")).to_be_visible()
+    assert page.url.endswith(QUIZ)
+    assert counts(app, learner) == (0, 0)
+
+    # The server answers again: the next page sends what waits, once.
+    page.unroute_all()
+    page.reload()
+    expect(outbox_line(page, "stored", "Quiz")).to_be_visible()
+    assert counts(app, learner) == (1, 0)
 
 
 def small_course_questions() -> list[Any]:

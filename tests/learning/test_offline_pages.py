@@ -56,8 +56,9 @@ def test_learner_pages_register_the_worker_and_name_their_learner(
     page = response.get_data(as_text=True)
     assert attribute(page, "data-offline-worker") == "/learn/offline-worker.js"
     assert attribute(page, "data-scope") == "/learn/"
-    # The module's pages, kept ahead for reading offline: its page, its lessons, its quiz.
-    assert attribute(page, "data-keep").split() == [MODULE, LESSON, QUIZ]
+    # Kept ahead for reading offline: the way back to every module, then this module's page,
+    # its lessons and its quiz.
+    assert attribute(page, "data-keep").split() == ["/learn/", MODULE, LESSON, QUIZ]
     assert attribute(page, "data-learner") == f"{user.id}@/learn/"
     assert client.get("/learn/offline").headers[LEARNER_HEADER] == str(user.id)
 
@@ -88,6 +89,21 @@ def test_pages_fetched_ahead_do_not_move_the_bookmark(
     assert client.get("/learn/continue").headers["Location"].endswith(MODULE)
     client.get(LESSON, headers=AHEAD)
     assert client.get("/learn/continue").headers["Location"].endswith(MODULE)
+
+
+def test_only_a_page_the_learner_opens_moves_the_bookmark(
+    client: FlaskClient, make_user: Any, login: Any, course_version: int
+) -> None:
+    login(client, make_user())
+    client.get(QUIZ)
+    # A browser's speculative prefetch (both spellings of the header) and a HEAD request are
+    # not the learner opening the page.
+    for headers in ({"Sec-Purpose": "prefetch;prerender"}, {"Purpose": "prefetch"}):
+        assert client.get(LESSON, headers=headers).status_code == 200
+    assert client.head(LESSON).status_code == 200
+    assert client.get("/learn/continue").headers["Location"].endswith(MODULE)
+    client.get(LESSON)
+    assert client.get("/learn/continue").headers["Location"].endswith(LESSON)
 
 
 def test_an_answer_sent_again_and_again_counts_once(
