@@ -19,6 +19,7 @@ from lms import (
     delivery,
     errors,
     i18n,
+    input_limits,
     learning,
     manage,
     reports,
@@ -53,6 +54,8 @@ def _init_parts(app: Flask) -> None:
     from lms import cli
 
     app.before_request(_require_secret_key)
+    # First: its converter must be in place before routes are added, its checks before CSRF's.
+    input_limits.init_app(app)
     db.init_app(app)
     CSRFProtect(app)
     i18n.init_app(app)
@@ -65,9 +68,10 @@ def _init_parts(app: Flask) -> None:
     reports.init_app(app)
     deadlines.init_app(app)
     errors.init_app(app)
-    security.init_app(app)
     templating.init_app(app)
     delivery.init_app(app)
+    # After delivery: its cache decision must run before delivery's page validators.
+    security.init_app(app)
     cli.init_app(app)
 
 

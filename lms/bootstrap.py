@@ -39,7 +39,9 @@ def _ensure_first_admin(app: Flask) -> BootstrapReport:
     session = db_session()
     if accounts.count_users(session) > 0:
         return BootstrapReport(admin_email=None, admin_password=None)
-    password = secrets.token_urlsafe(12)
+    minimum = app.config["LMS_MIN_PASSWORD_LENGTH"]
+    # token_urlsafe(n) has about 1.3 n characters: at least 16, and never below the minimum.
+    password = secrets.token_urlsafe(max(12, minimum))
     try:
         accounts.create_user(
             session,
@@ -48,6 +50,7 @@ def _ensure_first_admin(app: Flask) -> BootstrapReport:
             password=password,
             role=Role.ADMIN,
             ui_language=app.config["LMS_DEFAULT_LANGUAGE"],
+            min_password_length=minimum,
         )
     except accounts.EmailTaken:
         # Another process starting at the same moment created it first.

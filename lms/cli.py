@@ -1,4 +1,4 @@
-"""The `lms` command: init, serve, user and db (also available as `flask --app lms ...`)."""
+"""The `lms` command: init, serve, user, db, backup and restore (also `flask --app lms ...`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy.exc import OperationalError
 from werkzeug.serving import run_simple
 
-from lms import create_app, migrate
+from lms import audit, create_app, migrate
+from lms import backup as backups
 from lms.auth import services as accounts
 from lms.bootstrap import bootstrap
 from lms.db import db_session, get_engine
@@ -21,6 +22,7 @@ from lms.instance import ensure_secret_key
 from lms.mail.cli import worker_command
 from lms.mail.worker import start_in_background
 from lms.models import Role
+from lms.security import BannerlessRequestHandler
 from lms.validators import EMAIL_PATTERN
 
 main = FlaskGroup(
@@ -29,6 +31,10 @@ main = FlaskGroup(
 )
 
 user_commands = AppGroup("user", help="Create accounts and reset passwords.")
+COMMON_PASSWORD = (
+    "This password is one of the 20,000 most common ones, which are tried first when guessing: "
+    "choose another (a short sentence is easy to remember)."
+)
 db_commands = AppGroup("db", help="Database migrations (for developers and upgrades).")
 
 
@@ -76,7 +82,7 @@ def require_current_schema(app: Flask) -> None:
     if current != head:
         raise click.ClickException(
             f"The database is at revision {current}, but this version needs {head}. "
-            "Back it up, then run `lms init` to upgrade it."
+            "Back it up (`lms backup`), then run `lms init` to upgrade it."
         )
 
 
@@ -122,7 +128,14 @@ def serve_command(host: str, port: int) -> None:
         click.echo(f"Mail: delivered through {app.config['LMS_SMTP_HOST']} by a background worker.")
     # Objects created during start-up are never freed; freezing them makes collections cheaper.
     gc.freeze()
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    run_simple(
+        host,
+        port,
+        app,
+        threaded=True,
+        use_reloader=False,
+        request_handler=BannerlessRequestHandler,
+    )
 
 
 @user_commands.command("create")
@@ -160,6 +173,8 @@ def create_user_command(email: str, name: str, role: str, password: str | None) 
         raise click.ClickException(
             f"The password is too short: use at least {error.minimum} characters."
         ) from error
+    except accounts.PasswordTooCommon as error:
+        raise click.ClickException(COMMON_PASSWORD) from error
     db_session().commit()
     click.echo(f"Created {user.role.value} {user.email}.")
 
@@ -176,12 +191,15 @@ def set_password_command(email: str, password: str | None) -> None:
         raise click.ClickException(f"There is no account for {email}. Check the spelling.")
     new = _new_password(password)
     try:
-        accounts.check_password_length(new, app.config["LMS_MIN_PASSWORD_LENGTH"])
+        accounts.check_new_password(new, app.config["LMS_MIN_PASSWORD_LENGTH"])
     except accounts.PasswordTooShort as error:
         raise click.ClickException(
             f"The password is too short: use at least {error.minimum} characters."
         ) from error
+    except accounts.PasswordTooCommon as error:
+        raise click.ClickException(COMMON_PASSWORD) from error
     accounts.set_password(db_session(), user, new)
+    audit.record(db_session(), None, "account.password_set", f"user {user.id}", by="lms user")
     db_session().commit()
     click.echo(f"The password of {user.email} has been changed.")
 
@@ -196,6 +214,22 @@ def db_upgrade_command(revision: str) -> None:
     with database_errors(app):
         migrate.upgrade(app, revision)
     click.echo(f"The database is at revision {migrate.current_revision(app)}.")
+
+
+@db_commands.command("downgrade")
+@click.option("--revision", required=True, help='Revision to go back to, "-1" or "base".')
+@click.option("--force", is_flag=True, help="Drop tables and columns even if they hold data.")
+def db_downgrade_command(revision: str, force: bool) -> None:
+    """Take the database back to an older revision; refuses to drop data unless --force."""
+    app = _app()
+    with database_errors(app):
+        try:
+            dropped = migrate.downgrade(app, revision, force=force)
+        except migrate.DataWouldBeLost as error:
+            raise click.ClickException(str(error)) from error
+    for loss in dropped:
+        click.echo(f"Dropped {loss}.")
+    click.echo(f"The database is at revision {migrate.current_revision(app) or 'base'}.")
 
 
 @db_commands.command("current")
@@ -218,6 +252,48 @@ def db_revision_command(message: str, empty: bool) -> None:
     click.echo(f"Wrote {path}. Read it before committing: autogenerate misses some changes.")
 
 
+@click.command("backup")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: lms-<UTC time>.sqlite3 or .pgdump in the current folder).",
+)
+def backup_command(output: Path | None) -> None:
+    """Copy the whole database to one file while the platform keeps running."""
+    app = _app()
+    with database_errors(app):
+        try:
+            report = backups.backup(app, output)
+        except backups.BackupError as error:
+            raise click.ClickException(str(error)) from error
+    snapshot = report.snapshot
+    click.echo(
+        f"Backed up {_database_name(app)} to {report.path} ({report.size / 1e6:.1f} MB, "
+        f"revision {snapshot.revision or 'none'}, {report.seconds:.1f} s): {snapshot.summary()}."
+    )
+    click.echo("The file holds password hashes and learners' answers: keep it private.")
+
+
+@click.command("restore")
+@click.argument("backup_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+def restore_command(backup_file: Path, force: bool) -> None:
+    """Replace the database with a backup made by `lms backup`. Stop the platform first."""
+    app = _app()
+    with database_errors(app):
+        try:
+            report = backups.restore(app, backup_file, force=force)
+        except backups.BackupError as error:
+            raise click.ClickException(str(error)) from error
+    snapshot = report.snapshot
+    click.echo(
+        f"Restored {backup_file} into {_database_name(app)} "
+        f"(revision {snapshot.revision}): {snapshot.summary()}."
+    )
+    if report.needs_upgrade:
+        click.echo(f"This version needs revision {report.head}: run `lms init` to upgrade it.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands on `app.cli`, so both `lms` and `flask --app lms` offer them."""
     app.cli.add_command(init_command)
@@ -225,3 +301,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(user_commands)
     app.cli.add_command(db_commands)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

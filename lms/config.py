@@ -34,6 +34,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # The web editor: largest Markdown file it saves, largest image it accepts.
         "LMS_EDITOR_MAX_FILE_BYTES": 1_000_000,
         "LMS_MEDIA_MAX_BYTES": 5 * 1024 * 1024,
+        # Largest body of any other request (forms, quiz answers), and of a learner list upload.
+        "LMS_FORM_MAX_BYTES": 1024 * 1024,
+        "LMS_ROSTER_MAX_BYTES": 5 * 1024 * 1024,
         # Mail (invitations, password resets) goes through the outbox; without a host it waits.
         "LMS_SMTP_HOST": None,
         "LMS_SMTP_PORT": None,
@@ -45,7 +48,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Public address of the platform (mount prefix included) for links in mail the worker
         # writes, such as reminders; unset: the address an instructor used to set the dates.
         "LMS_BASE_URL": None,
-        "LMS_MIN_PASSWORD_LENGTH": 10,
+        "LMS_MIN_PASSWORD_LENGTH": 12,
         "LMS_LANGUAGE_COOKIE": "lang",
         "BABEL_DEFAULT_LOCALE": "es",
         "SESSION_COOKIE_NAME": "lms_session",
@@ -84,6 +87,8 @@ ENVIRONMENT: Mapping[str, tuple[str, Callable[[str], Any]]] = {
     "LMS_CONTENT_PATH": ("LMS_CONTENT_PATH", str),
     "LMS_EDITOR_MAX_FILE_BYTES": ("LMS_EDITOR_MAX_FILE_BYTES", int),
     "LMS_MEDIA_MAX_BYTES": ("LMS_MEDIA_MAX_BYTES", int),
+    "LMS_FORM_MAX_BYTES": ("LMS_FORM_MAX_BYTES", int),
+    "LMS_ROSTER_MAX_BYTES": ("LMS_ROSTER_MAX_BYTES", int),
     "LMS_SMTP_HOST": ("LMS_SMTP_HOST", str),
     "LMS_SMTP_PORT": ("LMS_SMTP_PORT", int),
     "LMS_SMTP_USERNAME": ("LMS_SMTP_USERNAME", str),
@@ -122,13 +127,20 @@ def read_secret_key(instance_path: str) -> str | None:
 def apply_derived(config: dict[str, Any]) -> None:
     """Set the settings that follow from others.
 
-    LMS_SECURE_COOKIES turns on both Secure flags. Request bodies are limited to what the
-    largest upload needs, so an oversized one is refused before it is read into memory: an
-    image, or an edited file sent as a form (percent-encoding can triple accented text).
+    LMS_SECURE_COOKIES turns on both Secure flags. MAX_CONTENT_LENGTH is the ceiling of every
+    request body: what the largest upload needs (an image, a learner list, or an edited file
+    sent as a form). Each request gets its own lower limit (lms.input_limits), so an oversized
+    body is refused before it is read into memory.
     """
+    from lms.input_limits import editor_body, media_body, roster_body
+
     if config["LMS_SECURE_COOKIES"]:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
     if config.get("MAX_CONTENT_LENGTH") is None:
-        largest = max(config["LMS_MEDIA_MAX_BYTES"], 3 * config["LMS_EDITOR_MAX_FILE_BYTES"])
-        config["MAX_CONTENT_LENGTH"] = largest + 2**20
+        config["MAX_CONTENT_LENGTH"] = max(
+            config["LMS_FORM_MAX_BYTES"],
+            media_body(config),
+            editor_body(config),
+            roster_body(config),
+        )

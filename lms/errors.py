@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request, session
+from flask.sessions import NullSession
 from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from lms.db import db_session
 from lms.i18n import gettext as _
+from lms.input_limits import InvalidInput
 
 
 def csrf_error(_error: CSRFError) -> ResponseReturnValue:
@@ -16,9 +19,19 @@ def csrf_error(_error: CSRFError) -> ResponseReturnValue:
     return render_template("errors/csrf.html"), 400
 
 
-def bad_request(_error: HTTPException) -> ResponseReturnValue:
-    """Say that the request was not understood."""
-    return render_template("errors/400.html"), 400
+def _wants_json() -> bool:
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def bad_request(error: HTTPException) -> ResponseReturnValue:
+    """Say that the request was not understood and, when the edge checks know, what was wrong."""
+    message = error.description if isinstance(error, InvalidInput) else None
+    if isinstance(session, NullSession):
+        # Static files have no session, which the page's form token needs: a short answer.
+        return Response(f"{message or 'Bad request'}\n", 400, mimetype="text/plain")
+    if _wants_json():
+        return jsonify(error=message or _("The platform could not understand this request")), 400
+    return render_template("errors/400.html", message=message), 400
 
 
 def forbidden(_error: HTTPException) -> ResponseReturnValue:
@@ -33,9 +46,10 @@ def not_found(_error: HTTPException) -> ResponseReturnValue:
 
 def too_large(_error: HTTPException) -> ResponseReturnValue:
     """Say that what was sent is larger than the platform accepts, and what to do."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    megabytes = format(limit / 2**20, ".0f")
-    if request.is_json or request.accept_mimetypes.best == "application/json":
+    # The limit of this request: forms take less than uploads (lms.input_limits).
+    limit = request.max_content_length or 0
+    megabytes = format_decimal(round(limit / 2**20, 1))
+    if _wants_json():
         message = _("What you sent is larger than %(size)s MB.", size=megabytes)
         return jsonify(error=message), 413
     return render_template("errors/413.html", size=megabytes), 413

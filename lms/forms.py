@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import validate_csrf
@@ -10,6 +12,17 @@ from wtforms.validators import ValidationError
 
 class Form(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
     """A form with a CSRF token; subclasses declare WTForms fields."""
+
+    class Meta(FlaskForm.Meta):  # type: ignore[misc]
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            """Read fields from the form body only, never from JSON.
+
+            Flask-WTF also fills forms from a JSON body, whose numbers, lists and nulls the
+            fields' string filters and validators do not expect; browsers send forms as forms.
+            """
+            if request.is_json and not request.form and not request.files:
+                return None
+            return super().wrap_formdata(form, formdata)
 
 
 def csrf_token_valid() -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, redirect
 from flask.typing import ResponseReturnValue
 
+from lms.auth.access import public
 from lms.auth.identity import current_account
 from lms.auth.labels import role_label
 from lms.i18n import LANGUAGE_NAMES, LANGUAGES, current_language
@@ -26,6 +27,7 @@ def template_globals() -> dict[str, Any]:
     }
 
 
+@public("sends everyone on to their start page; the pages it leads to check access")
 def start() -> ResponseReturnValue:
     """Send "/" to the course home (or the account page until the course is installed)."""
     return redirect(home_url())

@@ -27,12 +27,21 @@ def email_address(_form: Any, field: Any) -> None:
 
 
 def password_length(_form: Any, field: Any) -> None:
-    """Require the configured minimum password length."""
+    """Require a new password of the configured minimum length that is not a common one."""
+    from lms.auth.common_passwords import is_common
+
     minimum: int = current_app.config["LMS_MIN_PASSWORD_LENGTH"]
     if len(field.data or "") < minimum:
         raise ValidationError(
             gettext(
                 "Use at least %(num)d characters. A short sentence is easy to remember.",
                 num=minimum,
+            )
+        )
+    if is_common(field.data):
+        raise ValidationError(
+            gettext(
+                "This password is one of the 20,000 most common ones, which are tried first "
+                "when guessing. Choose another: a short sentence is easy to remember."
             )
         )

@@ -26,6 +26,7 @@ from lms.content.questions.numeric import Numeric
 from lms.content.questions.ordering import Ordering
 from lms.content.questions.text import ShortText
 from lms.content.questions.truefalse import TrueFalse
+from lms.content.render import finish
 
 # The only grades Moodle accepts for an answer (question_bank::fraction_options_full): 1/q for
 # q <= 10, p/q for q <= 6, p/10 and 1/20, to 7 decimals, their negatives, 0 and -1.
@@ -135,7 +136,7 @@ class _Context:
         text = _IMAGE_SOURCE.sub(
             lambda match: match[1] + self._embed(match[2], question, files) + match[3], html_text
         )
-        _text(element, text)
+        _text(element, finish(text))  # the renderer's final pass, after the sources changed
         element.extend(files.values())
         return element
 

@@ -29,7 +29,7 @@ def test_settings_order_defaults_environment_mapping(
     app = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": "sqlite:///given.sqlite3"})
     assert app.config["DATABASE_URL"] == "sqlite:///given.sqlite3"
     assert app.config["LMS_REDIS_URL"] == "redis://127.0.0.1:6379/0"
-    assert app.config["LMS_MIN_PASSWORD_LENGTH"] == 10
+    assert app.config["LMS_MIN_PASSWORD_LENGTH"] == 12
 
 
 def test_instance_path_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -32,15 +32,17 @@ def test_sign_in_and_go_home(
 
 
 def test_email_is_case_insensitive(client: FlaskClient, make_user: Callable[..., User]) -> None:
-    make_user(email="ana@example.org", password="0123456789")
-    response = client.post("/login", data={"email": " ANA@example.org", "password": "0123456789"})
+    make_user(email="ana@example.org", password="0123456789-ab")
+    response = client.post(
+        "/login", data={"email": " ANA@example.org", "password": "0123456789-ab"}
+    )
     assert response.status_code == 302
 
 
 def test_wrong_password_and_unknown_email_look_the_same(
     client: FlaskClient, make_user: Callable[..., User]
 ) -> None:
-    make_user(email="ana@example.org", password="0123456789")
+    make_user(email="ana@example.org", password="0123456789-ab")
     wrong_password = client.post("/login", data={"email": "ana@example.org", "password": "nope"})
     unknown_email = client.post("/login", data={"email": "bob@example.org", "password": "nope"})
     assert wrong_password.status_code == unknown_email.status_code == 422
@@ -81,9 +83,9 @@ def test_empty_form_says_what_is_missing(client: FlaskClient) -> None:
 def test_next_is_followed_only_within_the_site(
     client: FlaskClient, make_user: Callable[..., User], target: str, expected: str
 ) -> None:
-    user = make_user(password="0123456789")
+    user = make_user(password="0123456789-ab")
     response = client.post(
-        "/login", data={"email": user.email, "password": "0123456789", "next": target}
+        "/login", data={"email": user.email, "password": "0123456789-ab", "next": target}
     )
     assert response.headers["Location"] == expected
 
@@ -112,9 +114,9 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_back(
     response = client.get("/account")
     assert response.status_code == 302
     assert response.headers["Location"] == "/login?next=%2Faccount"
-    user = make_user(password="0123456789")
+    user = make_user(password="0123456789-ab")
     back = client.post(
-        "/login", data={"email": user.email, "password": "0123456789", "next": "/account"}
+        "/login", data={"email": user.email, "password": "0123456789-ab", "next": "/account"}
     )
     assert back.headers["Location"] == "/account"
 
@@ -214,7 +216,7 @@ class TestChangePassword:
     @pytest.mark.parametrize(
         ("new", "confirm", "message"),
         [
-            ("short", "short", "Use at least 10 characters."),
+            ("short", "short", "Use at least 12 characters."),
             ("long enough 1", "long enough 2", "The two new passwords are not the same."),
         ],
     )

@@ -97,7 +97,7 @@ def test_user_create_with_prompted_password(instance: Path) -> None:
     ("args", "message"),
     [
         (["--email", "nope", "--password", "a long password"], "is not an email address"),
-        (["--email", "a@example.org", "--password", "short"], "use at least 10 characters"),
+        (["--email", "a@example.org", "--password", "short"], "use at least 12 characters"),
     ],
 )
 def test_user_create_errors(instance: Path, args: list[str], message: str) -> None:

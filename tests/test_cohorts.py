@@ -274,7 +274,7 @@ class TestJoin:
         [
             (
                 {"name": "A", "email": "a@example.org", "password": "short", "confirm": "short"},
-                "Use at least 10 characters.",
+                "Use at least 12 characters.",
             ),
             (
                 {
@@ -323,7 +323,7 @@ class TestJoin:
         make_user: Callable[..., User],
     ) -> None:
         cohort = _cohort(app)
-        existing = make_user(email="ana@example.org", password="0123456789", ui_language="en")
+        existing = make_user(email="ana@example.org", password="0123456789-ab", ui_language="en")
         response = client.post(
             f"/join/{cohort.invite_token}",
             data={
@@ -348,7 +348,7 @@ class TestJoin:
             f"/login?next=/join/{cohort.invite_token}",
             data={
                 "email": "ana@example.org",
-                "password": "0123456789",
+                "password": "0123456789-ab",
                 "next": f"/join/{cohort.invite_token}",
             },
         )

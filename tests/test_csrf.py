@@ -26,10 +26,10 @@ pytestmark = pytest.mark.app_config(WTF_CSRF_ENABLED=True)
 def test_post_without_token_is_refused_with_a_localized_page(
     client: FlaskClient, make_user: Callable[..., User], language: str, text: str
 ) -> None:
-    user = make_user(password="0123456789")
+    user = make_user(password="0123456789-ab")
     response = client.post(
         "/login",
-        data={"email": user.email, "password": "0123456789"},
+        data={"email": user.email, "password": "0123456789-ab"},
         headers={"Accept-Language": language},
     )
     assert response.status_code == 400

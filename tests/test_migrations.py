@@ -10,12 +10,16 @@ from urllib.parse import quote
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import inspect, text
 
-from lms import create_app, migrate
-from lms.db import Base, get_engine, make_engine
+from lms import cli, create_app, migrate
+from lms.cohorts import services as cohorts
+from lms.db import Base, db_session, get_engine, make_engine
 from tests.conftest import TEST_DATABASE_URL, is_postgres
+from tests.operations.activity import publish_small_course, record_learner, row_counts
 
 SCHEMA = "lms_migration_test"
 
@@ -88,3 +92,96 @@ def test_revisions_are_numbered_in_order() -> None:
     assert versions, "no revisions"
     numbers = [int(name[:4]) for name in versions]
     assert numbers == list(range(1, len(numbers) + 1))
+
+
+def _schema(app: Flask) -> set[str]:
+    """Every table and "table.column" of the app's database, Alembic's own table left out."""
+    inspector = inspect(get_engine(app))
+    names: set[str] = set()
+    for table in set(inspector.get_table_names()) - {"alembic_version"}:
+        names.add(table)
+        names.update(f"{table}.{column['name']}" for column in inspector.get_columns(table))
+    return names
+
+
+def _dropped(before: set[str], after: set[str]) -> set[str]:
+    """Dropped tables, and dropped columns of the tables that remain."""
+    gone = before - after
+    tables = {name for name in gone if "." not in name}
+    return tables | {name for name in gone if name.partition(".")[0] not in tables}
+
+
+def test_every_downgrade_declares_exactly_what_it_drops(empty_database: Flask) -> None:
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    for step in reversed(list(script.walk_revisions())):
+        migrate.upgrade(empty_database, step.revision)
+        before = _schema(empty_database)
+        migrate.downgrade(empty_database, "-1")
+        dropped = _dropped(before, _schema(empty_database))
+        declared = migrate.declared_drops(step.revision)
+        assert declared is not None, f"{step.path} has no DROPS: list what downgrade() drops"
+        assert set(declared) == dropped, (
+            f"DROPS in {step.path} must name exactly what downgrade() drops: {sorted(dropped)}"
+        )
+        migrate.upgrade(empty_database, step.revision)
+
+
+def test_downgrade_refuses_to_drop_attempts(empty_database: Flask) -> None:
+    migrate.upgrade(empty_database)
+    version_id = publish_small_course(empty_database)
+    record_learner(empty_database, version_id, 1)
+    record_learner(empty_database, version_id, 2)
+
+    with pytest.raises(migrate.DataWouldBeLost) as refused:
+        migrate.downgrade(empty_database, "base")
+    message = str(refused.value)
+    for held in ("users (2 rows)", "quiz_attempts (2 rows)", "course_versions (1 row)"):
+        assert held in message
+    assert "--force" in message and "lms backup" in message
+    assert migrate.current_revision(empty_database) == migrate.head_revision()
+    with get_engine(empty_database).connect() as connection:
+        assert row_counts(connection)["quiz_attempts"] == 2
+
+    dropped = migrate.downgrade(empty_database, "base", force=True)
+    assert {loss.name for loss in dropped} >= {"users", "quiz_attempts", "check_answers"}
+    assert set(inspect(get_engine(empty_database)).get_table_names()) <= {"alembic_version"}
+
+
+def test_downgrade_of_columns_left_at_their_default_needs_no_force(empty_database: Flask) -> None:
+    migrate.upgrade(empty_database)
+    with empty_database.app_context():
+        cohorts.create_cohort(db_session(), "Edición 2027")
+        db_session().commit()
+    migrate.downgrade(empty_database, "0005")
+    assert migrate.current_revision(empty_database) == "0005"
+
+
+def test_downgrade_refuses_to_drop_a_changed_column(empty_database: Flask) -> None:
+    migrate.upgrade(empty_database)
+    with empty_database.app_context():
+        cohort = cohorts.create_cohort(db_session(), "Edición 2027")
+        cohort.timezone = "America/Lima"
+        db_session().commit()
+    with pytest.raises(migrate.DataWouldBeLost, match=r"cohorts\.timezone \(1 row\)"):
+        migrate.downgrade(empty_database, "0005")
+    assert migrate.current_revision(empty_database) == migrate.head_revision()
+
+
+def test_db_downgrade_command_names_the_data_and_the_flag(
+    empty_database: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    migrate.upgrade(empty_database)
+    record_learner(empty_database, publish_small_course(empty_database), 1)
+    monkeypatch.setenv("DATABASE_URL", empty_database.config["DATABASE_URL"])
+    monkeypatch.setenv("SECRET_KEY", "x")
+
+    refused = CliRunner().invoke(cli.main, ["db", "downgrade", "--revision", "base"])
+    assert refused.exit_code == 1
+    assert "Downgrading to base would drop data: " in refused.output
+    for held in ("users (1 row)", "quiz_attempts (1 row)", "content_files (6 rows)", "--force"):
+        assert held in refused.output
+
+    forced = CliRunner().invoke(cli.main, ["db", "downgrade", "--revision", "base", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert "Dropped quiz_attempts (1 row)." in forced.output
+    assert "The database is at revision base." in forced.output

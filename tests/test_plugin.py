@@ -45,7 +45,7 @@ def host(database_url: str, tmp_path: Path) -> Iterator[Flask]:
             db_session(),
             email="ana@example.org",
             name="Ana",
-            password="0123456789",
+            password="0123456789ab",
             role=Role.INSTRUCTOR,
         )
         db_session().commit()
@@ -61,7 +61,7 @@ def browser(host: Flask) -> FlaskClient:
 def sign_in(browser: FlaskClient) -> None:
     """Sign in through the prefixed sign-in form."""
     response = browser.post(
-        "/lms/login", data={"email": "ana@example.org", "password": "0123456789"}
+        "/lms/login", data={"email": "ana@example.org", "password": "0123456789ab"}
     )
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/lms/")
@@ -97,7 +97,11 @@ def test_sign_in_returns_to_the_prefixed_page(browser: FlaskClient) -> None:
     login_url = browser.get("/lms/manage/cohorts").headers["Location"]
     response = browser.post(
         login_url,
-        data={"email": "ana@example.org", "password": "0123456789", "next": "/lms/manage/cohorts"},
+        data={
+            "email": "ana@example.org",
+            "password": "0123456789ab",
+            "next": "/lms/manage/cohorts",
+        },
     )
     assert response.headers["Location"] == "/lms/manage/cohorts"
 

@@ -10,15 +10,21 @@ import math
 from datetime import timedelta
 
 import flask_login
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_timedelta
 
-from lms.auth import account_mail, deletion, email_change, export, services
-from lms.auth.access import login_required
+from lms.auth import account_mail, deletion, email_change, export, services, throttle
+from lms.auth.access import login_required, public
 from lms.auth.forms import ButtonForm, DeletionRequestForm, EmailChangeForm, NameForm
 from lms.auth.identity import current_account
-from lms.auth.views import INVALID, TOO_MANY_REQUESTS, account_page, blueprint
+from lms.auth.views import (
+    INVALID,
+    TOO_MANY_REQUESTS,
+    account_page,
+    blueprint,
+    too_many_password_attempts,
+)
 from lms.db import db_session
 from lms.i18n import gettext as _
 from lms.models import User
@@ -110,6 +116,7 @@ def cancel_email_change() -> ResponseReturnValue:
 
 
 @blueprint.route("/account/email/confirm/<token>", methods=["GET", "POST"])
+@public("the link mailed to a new address; the signed token is the proof, on any device")
 def confirm_email(token: str) -> ResponseReturnValue:
     """Show the new address, and make it the account's when the button is pressed.
 
@@ -183,6 +190,13 @@ def request_deletion() -> ResponseReturnValue:
     form = DeletionRequestForm(prefix="deletion")
     if not form.validate_on_submit():
         return account_page(user, INVALID, deletion_form=form)
+    try:
+        throttle.count_password_attempt(user.email)
+    except throttle.TooManyAttempts as limited:
+        form.password.errors.append(too_many_password_attempts(limited.retry_after))
+        response = make_response(account_page(user, TOO_MANY_REQUESTS, deletion_form=form))
+        response.headers["Retry-After"] = str(limited.retry_after)
+        return response
     try:
         deletion.request_deletion(db_session(), user, form.password.data)
     except services.InvalidCredentials:

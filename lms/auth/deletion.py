@@ -165,7 +165,7 @@ def _forget_personal_data(session: Session, user: User) -> None:
         .where(OutboxMessage.recipient.in_(addresses))
         .execution_options(synchronize_session=False)
     )
-    audit.forget_user(session, user.id)
+    audit.forget_user(session, user.id, addresses)
 
 
 def _addresses_of(session: Session, user: User) -> set[str]:

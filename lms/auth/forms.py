@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, EqualTo, InputRequired
 
 from lms.forms import Form
 from lms.i18n import CONTENT_LANGUAGES, LANGUAGE_NAMES, LANGUAGES, lazy_gettext
+from lms.input_limits import fits, single_line
+from lms.models import EmailChange, User
 from lms.validators import email_address, password_length, strip
 
 
@@ -16,7 +18,11 @@ class LoginForm(Form):
     email = StringField(
         lazy_gettext("Email"),
         filters=[strip],
-        validators=[DataRequired(lazy_gettext("Enter your email address."))],
+        validators=[
+            DataRequired(lazy_gettext("Enter your email address.")),
+            single_line,
+            fits(User.email),
+        ],
     )
     password = PasswordField(
         lazy_gettext("Password"),
@@ -57,7 +63,11 @@ class ForgotPasswordForm(Form):
     email = StringField(
         lazy_gettext("Email"),
         filters=[strip],
-        validators=[DataRequired(lazy_gettext("Enter your email address."))],
+        validators=[
+            DataRequired(lazy_gettext("Enter your email address.")),
+            single_line,
+            fits(User.email),
+        ],
     )
 
 
@@ -98,7 +108,8 @@ class NameForm(Form):
         filters=[strip],
         validators=[
             DataRequired(lazy_gettext("Enter your name.")),
-            Length(max=200, message=lazy_gettext("Use at most 200 characters.")),
+            single_line,
+            fits(User.name),
         ],
     )
 
@@ -114,7 +125,8 @@ class EmailChangeForm(Form):
         filters=[strip],
         validators=[
             DataRequired(lazy_gettext("Enter your new email address.")),
-            Length(max=254, message=lazy_gettext("Use at most 254 characters.")),
+            single_line,
+            fits(EmailChange.new_email),
             email_address,
         ],
     )

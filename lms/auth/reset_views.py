@@ -7,7 +7,9 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 
+from lms import audit
 from lms.auth import reset, services
+from lms.auth.access import public
 from lms.auth.forms import ForgotPasswordForm, ResetPasswordForm
 from lms.auth.views import INVALID, blueprint
 from lms.db import db_session
@@ -15,6 +17,7 @@ from lms.i18n import gettext as _
 from lms.i18n import known_language
 from lms.mail.message import OutgoingMail
 from lms.models import User
+from lms.security import revalidated
 
 
 def reset_mail(user: User, token: str) -> OutgoingMail:
@@ -34,6 +37,8 @@ def reset_mail(user: User, token: str) -> OutgoingMail:
 
 
 @blueprint.route("/password/forgot", methods=["GET", "POST"])
+@public("asking for a reset link: the person cannot sign in")
+@revalidated
 def forgot_password() -> ResponseReturnValue:
     """Send a reset link; the answer is the same whether or not the address has an account."""
     form = ForgotPasswordForm()
@@ -48,6 +53,7 @@ def forgot_password() -> ResponseReturnValue:
 
 
 @blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
+@public("the mailed reset link; the signed token is the proof")
 def reset_password(token: str) -> ResponseReturnValue:
     """Choose a new password through a valid link; every session of the account ends."""
     session = db_session()
@@ -57,6 +63,7 @@ def reset_password(token: str) -> ResponseReturnValue:
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.set_password(session, user, form.new_password.data)
+        audit.record(session, user.id, "account.password_reset", f"user {user.id}")
         session.commit()
         flask_login.login_user(user)
         flash(_("Your password has been changed. Other devices have been signed out."), "success")

@@ -11,6 +11,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms import audit
+from lms.auth.common_passwords import is_common
 from lms.db import insert_or_ignore
 from lms.i18n import CONTENT_LANGUAGES, LANGUAGES, default_content_language
 from lms.models import EmailChange, Role, User, normalize_email
@@ -36,6 +38,10 @@ class PasswordTooShort(AccountError):
         self.minimum = minimum
 
 
+class PasswordTooCommon(AccountError):
+    """The new password is on the list of the most common ones."""
+
+
 class LastAdmin(AccountError):
     """The change would leave the platform without an administrator."""
 
@@ -44,9 +50,12 @@ class UnknownLanguage(AccountError):
     """The language code is not one the platform offers."""
 
 
-# Werkzeug's scrypt defaults (n=2**15, r=8, p=1). Tests lower the cost; stored hashes carry
-# their own parameters, so changing this never breaks existing passwords.
+# Werkzeug's scrypt defaults (n=2**15, r=8, p=1: 32 MiB and about 0.1 s per hash). Tests lower
+# the cost; stored hashes carry their own parameters, so changing this never breaks existing
+# passwords, and a hash made another way is redone at the next sign-in (see authenticate).
 PASSWORD_METHOD = "scrypt"
+# The default of LMS_MIN_PASSWORD_LENGTH; accounts with shorter passwords still sign in.
+MIN_PASSWORD_LENGTH = 12
 
 
 def hash_password(password: str) -> str:
@@ -70,6 +79,23 @@ def check_password_length(password: str, minimum: int) -> None:
         raise PasswordTooShort(minimum)
 
 
+def check_new_password(password: str, minimum: int) -> None:
+    """Raise PasswordTooShort or PasswordTooCommon unless `password` may be chosen."""
+    check_password_length(password, minimum)
+    if is_common(password):
+        raise PasswordTooCommon()
+
+
+def _method_of(password_hash: str) -> str:
+    """The method and parameters a hash was made with, e.g. "scrypt:32768:8:1"."""
+    return password_hash.split("$", 1)[0]
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Whether a stored hash was made with other parameters than PASSWORD_METHOD's."""
+    return _method_of(password_hash) != _method_of(_dummy_hash(PASSWORD_METHOD))
+
+
 def find_user_by_email(session: Session, email: str) -> User | None:
     """Return the user with this email (any case), or None."""
     return session.scalar(select(User).where(User.email == normalize_email(email)))
@@ -83,6 +109,10 @@ def authenticate(session: Session, email: str, password: str) -> User:
         raise InvalidCredentials()
     if not check_password_hash(user.password_hash, password):
         raise InvalidCredentials()
+    if needs_rehash(user.password_hash):
+        # The password is known only now: the moment to bring an old hash up to today's cost.
+        user.password_hash = hash_password(password)
+        session.flush()
     return user
 
 
@@ -94,10 +124,13 @@ def create_user(
     password: str,
     role: Role = Role.LEARNER,
     ui_language: str = "es",
-    min_password_length: int = 10,
+    min_password_length: int = MIN_PASSWORD_LENGTH,
 ) -> User:
-    """Create an account, or raise EmailTaken; safe against two simultaneous sign-ups."""
-    check_password_length(password, min_password_length)
+    """Create an account, or raise EmailTaken; safe against two simultaneous sign-ups.
+
+    Raises PasswordTooShort or PasswordTooCommon for a password that may not be chosen.
+    """
+    check_new_password(password, min_password_length)
     if ui_language not in LANGUAGES:
         raise UnknownLanguage(ui_language)
     statement = insert_or_ignore(
@@ -140,13 +173,19 @@ def password_matches(user: User, password: str) -> bool:
 
 
 def change_password(
-    session: Session, user: User, current: str, new: str, *, min_password_length: int = 10
+    session: Session,
+    user: User,
+    current: str,
+    new: str,
+    *,
+    min_password_length: int = MIN_PASSWORD_LENGTH,
 ) -> None:
     """Replace the password after checking the current one; signs out every other session."""
     if not password_matches(user, current):
         raise InvalidCredentials()
-    check_password_length(new, min_password_length)
+    check_new_password(new, min_password_length)
     set_password(session, user, new)
+    audit.record(session, user.id, "account.password_change", f"user {user.id}")
 
 
 def set_password(session: Session, user: User, new: str) -> None:
@@ -160,10 +199,15 @@ def set_password(session: Session, user: User, new: str) -> None:
     end_all_sessions(session, user)
 
 
-def change_role(session: Session, user: User, role: Role) -> None:
+def change_role(session: Session, user: User, role: Role, actor_id: int | None) -> None:
     """Give `user` a new role, refusing to demote the last administrator."""
     if role != Role.ADMIN and is_last_admin(session, user):
         raise LastAdmin()
+    if role == user.role:
+        return
+    audit.record(
+        session, actor_id, "account.role", f"user {user.id}", old=user.role.value, new=role.value
+    )
     user.role = role
     session.flush()
 

@@ -1,4 +1,9 @@
-"""Sign-in rate limits per client address and per email, shared through Redis when configured."""
+"""Password attempt limits per client address and per account, shared through Redis when configured.
+
+Every form that checks a password (sign-in, password change, deletion request) counts against
+the same two limits, so a stolen session cannot guess the current password faster than the
+sign-in form allows, nor add the two budgets together.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_limiter import Limiter, RateLimitExceeded, RouteLimit
 
 from lms.models import normalize_email
@@ -27,16 +32,16 @@ MULTI_PROCESS_WARNING = (
 
 
 class TooManyAttempts(Exception):
-    """Sign-in was tried too often; `retry_after` is the number of seconds to wait."""
+    """A password was tried too often; `retry_after` is the number of seconds to wait."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"too many sign-in attempts; retry in {retry_after} s")
+        super().__init__(f"too many password attempts; retry in {retry_after} s")
         self.retry_after = retry_after
 
 
 @dataclass
 class SignInLimits:
-    """One app's limiter and its two limits."""
+    """One app's limiter and its two limits (shared by every form that checks a password)."""
 
     limiter: Limiter
     per_address: RouteLimit
@@ -85,11 +90,12 @@ def init_app(app: Flask) -> None:
     )
     app.extensions[EXTENSION] = SignInLimits(
         limiter,
-        per_address=limiter.limit(
+        # Shared limits: the counter does not depend on the form (endpoint) it is used from.
+        per_address=limiter.shared_limit(
             app.config["LMS_SIGN_IN_LIMIT_PER_ADDRESS"], key_func=client_address, scope="address"
         ),
-        per_email=limiter.limit(
-            app.config["LMS_SIGN_IN_LIMIT_PER_EMAIL"], key_func=_submitted_email, scope="email"
+        per_email=limiter.shared_limit(
+            app.config["LMS_SIGN_IN_LIMIT_PER_EMAIL"], key_func=_attempted_email, scope="email"
         ),
         warn_memory=not redis_url,
     )
@@ -102,12 +108,26 @@ def _redis_options() -> dict[str, str | int]:
     }
 
 
-def _submitted_email() -> str:
-    return email_key(request.form.get("email", ""))
+# Where count_password_attempt leaves the account's email for the limit's key function.
+_EMAIL_KEY = "lms_password_attempt_email"
+
+
+def _attempted_email() -> str:
+    return email_key(g.get(_EMAIL_KEY, ""))
 
 
 def count_sign_in_attempt() -> None:
-    """Count this request's attempt; raise TooManyAttempts when either limit is used up."""
+    """Count a sign-in with the email typed into the form; raise TooManyAttempts when limited."""
+    count_password_attempt(request.form.get("email", ""))
+
+
+def count_password_attempt(email: str) -> None:
+    """Count a password check for the account `email` from this client address.
+
+    Raises TooManyAttempts when either limit is used up. Signed-in forms pass the account's own
+    address, so their attempts and sign-ins at that address share one budget.
+    """
+    setattr(g, _EMAIL_KEY, email)
     limits: SignInLimits = current_app.extensions[EXTENSION]
     if not limits.limiter.enabled:
         return

@@ -11,8 +11,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_babel import format_timedelta
 
+from lms import audit
 from lms.auth import deletion, email_change, services, throttle
-from lms.auth.access import login_required
+from lms.auth.access import login_required, public
 from lms.auth.forms import (
     AUTO,
     ButtonForm,
@@ -30,6 +31,7 @@ from lms.forms import Form
 from lms.i18n import gettext as _
 from lms.i18n.views import set_language_cookie
 from lms.models import User
+from lms.security import revalidated
 from lms.urls import next_or_home
 
 blueprint = Blueprint("auth", __name__)
@@ -47,6 +49,8 @@ def _require_user() -> User:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@public("the sign-in form")
+@revalidated
 def login() -> ResponseReturnValue:
     """Show the sign-in form and sign in."""
     form = LoginForm(next=request.args.get("next"))
@@ -58,33 +62,53 @@ def login() -> ResponseReturnValue:
         throttle.count_sign_in_attempt()
     except throttle.TooManyAttempts as limited:
         return _too_many_attempts(form, limited.retry_after)
+    session = db_session()
     try:
-        user = services.authenticate(db_session(), form.email.data, form.password.data)
+        user = services.authenticate(session, form.email.data, form.password.data)
     except services.InvalidCredentials:
+        # The address typed is kept (who was targeted); the password never is.
+        audit.record(
+            session,
+            None,
+            "auth.sign_in_failed",
+            email=form.email.data[:254],
+            address=throttle.client_address(),
+        )
+        session.commit()
         form.form_errors.append(
             _("The email or password is not correct. Check both and try again.")
         )
         return render_template("auth/login.html", form=form), INVALID
+    audit.record(
+        session, user.id, "auth.sign_in", f"user {user.id}", address=throttle.client_address()
+    )
+    session.commit()  # also a password hash made again at today's cost
     flask_login.login_user(user, remember=bool(form.remember.data))
     return redirect(next_or_home(form.next.data))
 
 
+def retry_when(retry_after: int) -> str:
+    """ "in 45 seconds", "in 2 minutes": rounded up past the first minute, never too early."""
+    wait = retry_after if retry_after < 60 else 60 * math.ceil(retry_after / 60)
+    return str(format_timedelta(timedelta(seconds=wait), threshold=1, add_direction=True))
+
+
 def _too_many_attempts(form: LoginForm, retry_after: int) -> ResponseReturnValue:
     """The sign-in form again, as filled in, saying when to try again (HTTP 429)."""
-    # Rounded up to whole minutes past the first: "in 2 minutes" must not be too early.
-    wait = retry_after if retry_after < 60 else 60 * math.ceil(retry_after / 60)
-    when = format_timedelta(timedelta(seconds=wait), threshold=1, add_direction=True)
+    when = retry_when(retry_after)
     form.form_errors.append(_("Too many sign-in attempts. Try again %(when)s.", when=when))
     page = render_template("auth/login.html", form=form)
     return page, TOO_MANY_REQUESTS, {"Retry-After": str(retry_after)}
 
 
 @blueprint.route("/logout", methods=["POST"])
+@public("signing out must work with an expired session too")
 def logout() -> ResponseReturnValue:
     """Sign out here and everywhere else: copied cookies stop working too."""
     user = current_account()
     if user is not None:
         services.end_all_sessions(db_session(), user)
+        audit.record(db_session(), user.id, "auth.sign_out", f"user {user.id}")
         db_session().commit()
     flask_login.logout_user()
     flash(_("You have signed out."), "info")
@@ -152,6 +176,11 @@ def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
+            # The account's own address: a stolen session gets no more guesses than sign-in.
+            throttle.count_password_attempt(user.email)
+        except throttle.TooManyAttempts as limited:
+            return _too_many_password_attempts(form, limited.retry_after)
+        try:
             services.change_password(
                 db_session(),
                 user,
@@ -172,3 +201,14 @@ def change_password() -> ResponseReturnValue:
             return redirect(url_for("auth.account"))
     status = INVALID if form.errors else 200
     return render_template("auth/change_password.html", form=form), status
+
+
+def too_many_password_attempts(retry_after: int) -> str:
+    """The message for a password form refused by the attempt limits."""
+    return _("Too many password attempts. Try again %(when)s.", when=retry_when(retry_after))
+
+
+def _too_many_password_attempts(form: ChangePasswordForm, retry_after: int) -> ResponseReturnValue:
+    form.current_password.errors.append(too_many_password_attempts(retry_after))
+    page = render_template("auth/change_password.html", form=form)
+    return page, TOO_MANY_REQUESTS, {"Retry-After": str(retry_after)}

@@ -26,6 +26,8 @@ from typing import Any
 from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 
 from lms.authoring.paths import MEDIA_TYPES
+from lms.content.media import MEDIA_TYPES as ALLOWED
+from lms.content.media import media_type
 from lms.i18n import gettext as _
 from lms.i18n import ngettext
 
@@ -35,15 +37,9 @@ MAX_PIXELS = 40_000_000
 JPEG_QUALITY = 85
 SLUG_LENGTH = 40
 
-# Pillow's name of each accepted format -> (stored extension, name in messages). MPO is the
-# JPEG variant many phone cameras write (a photo plus a preview); only its photo is kept.
-_FORMATS = {
-    "PNG": ("png", "PNG"),
-    "JPEG": ("jpg", "JPEG"),
-    "MPO": ("jpg", "JPEG"),
-    "GIF": ("gif", "GIF"),
-    "WEBP": ("webp", "WebP"),
-}
+# Pillow's name of each accepted format -> (stored extension, name in messages), from the
+# course's one allow-list. Of an MPO (a phone camera's JPEG with a preview) only the photo is kept.
+_FORMATS = {fmt: (kind.extension, kind.name) for kind in ALLOWED for fmt in kind.pillow_formats}
 _ANIMATED = {"PNG", "GIF", "WEBP"}
 _PNG_MODES = {"1", "L", "LA", "I", "I;16", "P", "RGB", "RGBA"}
 # The table of ImageOps.exif_transpose, kept here so that every frame turns alike.
@@ -109,7 +105,7 @@ def clean_image(data: bytes, filename: str, *, max_bytes: int) -> CleanImage:
         )
     try:
         # Only the accepted decoders ever read the data; other formats are named further on.
-        image = Image.open(io.BytesIO(data), formats=["PNG", "JPEG", "GIF", "WEBP"])
+        image = Image.open(io.BytesIO(data), formats=[k.pillow_formats[0] for k in ALLOWED])
     except _BOMB_ERRORS as error:
         # Pillow's own limits lie far above MAX_PIXELS; its warning arrives here only where
         # warnings are made errors, and is caught so that it never passes for damage.
@@ -129,7 +125,11 @@ def clean_image(data: bytes, filename: str, *, max_bytes: int) -> CleanImage:
     frames = [_bare(_to_srgb(frame, icc), turn) for frame in frames]
     # A lossless WebP (a "VP8L" image chunk) holds drawings and screenshots: keep it exact.
     out = _encode(frames, durations, extension, loop, lossless=b"VP8L" in data)
-    return CleanImage(out, extension, frames[0].width, frames[0].height, MEDIA_TYPES[extension])
+    stored = media_type(out)
+    # What is stored must pass the same check as serving and `lms check`.
+    if stored is None or stored.extension != extension:
+        raise NotAnImage(_damaged(called, _FORMATS[fmt][1]))
+    return CleanImage(out, extension, frames[0].width, frames[0].height, stored.mimetype)
 
 
 def media_name(original_filename: str, extension: str, data: bytes) -> str:
@@ -283,15 +283,8 @@ def _not_accepted(called: str, data: bytes) -> MediaRejected:
 
 def _damaged_format(head: bytes) -> str | None:
     """The accepted format whose signature the data starts with, if any."""
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return "GIF"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "WebP"
-    return None
+    kind = media_type(head)
+    return kind.name if kind else None
 
 
 def _looks_like(head: bytes, markup: bytes) -> str | None:

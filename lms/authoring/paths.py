@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 
+from lms.content import media
 from lms.content.files import MODULE_FOLDER, classify
 from lms.content.model import LANGUAGES
 
+# The extension each accepted media type is stored under -> its content type.
+MEDIA_TYPES = {kind.extension: kind.mimetype for kind in media.MEDIA_TYPES}
+_EXTENSIONS = "|".join(MEDIA_TYPES)
 # Media files get generated names (see lms.authoring.media.media_name).
-_MEDIA_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}\.(png|jpg|gif|webp)$")
+_MEDIA_NAME = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,80}}\.({_EXTENSIONS})$")
 
 
 class InvalidPath(ValueError):
@@ -50,7 +54,7 @@ def check_media_path(path: str) -> str:
     inside = name.removeprefix("media/")
     if inside == name or not _MEDIA_NAME.match(inside):
         raise InvalidPath(
-            f"'{name}' is not a media file of the course (media/NAME.png|jpg|gif|webp)"
+            f"'{name}' is not a media file of the course (media/NAME.{_EXTENSIONS})"
         )
     return path
 
@@ -76,11 +80,3 @@ def language_of(path: str) -> str:
     """The language code in a text file's name (`.en.md` -> "en"), or "" for media."""
     parts = path.rsplit(".", 2)
     return parts[1] if len(parts) == 3 and parts[2] == "md" and parts[1] in LANGUAGES else ""
-
-
-MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
-
-
-def mimetype_of(path: str) -> str:
-    """The content type of a media file, from its generated name (unknown: plain bytes)."""
-    return MEDIA_TYPES.get(path.rpartition(".")[2].lower(), "application/octet-stream")

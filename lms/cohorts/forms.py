@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from wtforms import DateField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Optional
 
 from lms.forms import Form
 from lms.i18n import lazy_gettext
+from lms.input_limits import fits, single_line
+from lms.models import Cohort, User
 from lms.validators import email_address, password_length, strip
 
 
@@ -19,7 +21,8 @@ class CohortForm(Form):
         filters=[strip],
         validators=[
             DataRequired(lazy_gettext("Give the cohort a name.")),
-            Length(max=200, message=lazy_gettext("Use at most 200 characters.")),
+            single_line,
+            fits(Cohort.name),
         ],
     )
     starts_on = DateField(
@@ -37,13 +40,19 @@ class SignupForm(Form):
         filters=[strip],
         validators=[
             DataRequired(lazy_gettext("Enter your name.")),
-            Length(max=200, message=lazy_gettext("Use at most 200 characters.")),
+            single_line,
+            fits(User.name),
         ],
     )
     email = StringField(
         lazy_gettext("Email"),
         filters=[strip],
-        validators=[DataRequired(lazy_gettext("Enter your email address.")), email_address],
+        validators=[
+            DataRequired(lazy_gettext("Enter your email address.")),
+            single_line,
+            fits(User.email),
+            email_address,
+        ],
     )
     password = PasswordField(
         lazy_gettext("Password"),

@@ -6,15 +6,23 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 
-from lms.auth.access import staff_required
+from lms.auth.access import public
 from lms.auth.identity import current_account
 from lms.cohorts import invitations
 from lms.cohorts.forms import SignupForm
 from lms.cohorts.roster import read_roster
-from lms.cohorts.views import INVALID, MANAGE, blueprint, cohort_or_404, sign_up_and_join
+from lms.cohorts.views import (
+    INVALID,
+    MANAGE,
+    blueprint,
+    cohort_or_404,
+    cohort_staff_required,
+    sign_up_and_join,
+)
 from lms.db import db_session
 from lms.i18n import gettext as _
 from lms.i18n import known_language, ngettext
+from lms.input_limits import body_limit, roster_body
 from lms.mail.message import OutgoingMail
 from lms.models import Cohort, Invitation, RosterUpload, User
 from lms.reports.spreadsheets import content_disposition, csv_stream
@@ -50,7 +58,7 @@ def _mail_for(cohort: Cohort) -> invitations.MailMaker:
 
 
 @blueprint.get(INVITATIONS)
-@staff_required
+@cohort_staff_required
 def invitation_list(cohort_id: int) -> ResponseReturnValue:
     """Every invitation of the cohort with its state and whether its email was delivered."""
     cohort = cohort_or_404(cohort_id)
@@ -59,22 +67,24 @@ def invitation_list(cohort_id: int) -> ResponseReturnValue:
 
 
 @blueprint.get(f"{INVITATIONS}.csv")
-@staff_required
+@cohort_staff_required
 def invitation_links(cohort_id: int) -> ResponseReturnValue:
     """The invitation links as a spreadsheet, for sending them by other means."""
     cohort = cohort_or_404(cohort_id)
     rows = invitations.invitations_of(db_session(), cohort)
     header = [_("Name"), _("Email"), _("State"), _("Personal link")]
-    body = (
+    # Built here, in the request: the response body is read after the request context is gone.
+    body = [
         [r.invitation.name, r.invitation.email, r.state, _link(r.invitation.token)] for r in rows
-    )
+    ]
     response = Response(csv_stream(header, body), mimetype="text/csv")
     response.headers["Content-Disposition"] = content_disposition(f"{cohort.name}.csv")
     return response
 
 
 @blueprint.route(f"{INVITATIONS}/upload", methods=["GET", "POST"])
-@staff_required
+@body_limit(roster_body)
+@cohort_staff_required
 def upload_roster(cohort_id: int) -> ResponseReturnValue:
     """Take a CSV or XLSX list of learners and show its preview."""
     cohort = cohort_or_404(cohort_id)
@@ -99,7 +109,7 @@ def _upload_or_404(cohort: Cohort, upload_id: int) -> RosterUpload:
 
 
 @blueprint.route(f"{INVITATIONS}/upload/<int:upload_id>", methods=["GET", "POST"])
-@staff_required
+@cohort_staff_required
 def roster_preview(cohort_id: int, upload_id: int) -> ResponseReturnValue:
     """Every row with its problems; confirming invites the rows that have none."""
     cohort = cohort_or_404(cohort_id)
@@ -144,6 +154,11 @@ def roster_preview(cohort_id: int, upload_id: int) -> ResponseReturnValue:
     return redirect(url_for(".invitation_list", cohort_id=cohort.id))
 
 
+def _actor_id() -> int | None:
+    actor = current_account()
+    return actor.id if actor is not None else None
+
+
 def _invitation_or_404(cohort: Cohort, invitation_id: int) -> Invitation:
     found = db_session().get(Invitation, invitation_id)
     if found is None or found.cohort_id != cohort.id:
@@ -152,13 +167,15 @@ def _invitation_or_404(cohort: Cohort, invitation_id: int) -> Invitation:
 
 
 @blueprint.post(f"{INVITATIONS}/<int:invitation_id>/resend")
-@staff_required
+@cohort_staff_required
 def resend_invitation(cohort_id: int, invitation_id: int) -> ResponseReturnValue:
     """Send the invitation again, valid for another full period."""
     cohort = cohort_or_404(cohort_id)
     invitation = _invitation_or_404(cohort, invitation_id)
     try:
-        invitations.resend(db_session(), invitation, link=_link, mail=_mail_for(cohort))
+        invitations.resend(
+            db_session(), invitation, link=_link, mail=_mail_for(cohort), actor_id=_actor_id()
+        )
     except invitations.InvitationUnusable:
         flash(_("%(name)s has accepted already.", name=invitation.name), "info")
     else:
@@ -168,18 +185,19 @@ def resend_invitation(cohort_id: int, invitation_id: int) -> ResponseReturnValue
 
 
 @blueprint.post(f"{INVITATIONS}/<int:invitation_id>/revoke")
-@staff_required
+@cohort_staff_required
 def revoke_invitation(cohort_id: int, invitation_id: int) -> ResponseReturnValue:
     """Make an invitation link stop working."""
     cohort = cohort_or_404(cohort_id)
     invitation = _invitation_or_404(cohort, invitation_id)
-    invitations.revoke(db_session(), invitation)
+    invitations.revoke(db_session(), invitation, _actor_id())
     db_session().commit()
     flash(_("The invitation to %(email)s no longer works.", email=invitation.email), "success")
     return redirect(url_for(".invitation_list", cohort_id=cohort.id))
 
 
 @blueprint.route("/invitation/<token>", methods=["GET", "POST"])
+@public("a personal invitation link: the invited person creates their account through it")
 def accept_invitation(token: str) -> ResponseReturnValue:
     """A personal link: create the account (or use the signed-in one) and join the cohort."""
     session = db_session()

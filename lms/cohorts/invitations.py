@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from lms import audit
 from lms.cohorts.roster import Roster, RosterRow
 from lms.db import insert_or_ignore
 from lms.i18n import gettext as _
@@ -146,20 +147,34 @@ def _send(session: Session, invitation: Invitation, link: LinkMaker, mail: MailM
     session.flush()
 
 
-def resend(session: Session, invitation: Invitation, *, link: LinkMaker, mail: MailMaker) -> None:
+def resend(
+    session: Session,
+    invitation: Invitation,
+    *,
+    link: LinkMaker,
+    mail: MailMaker,
+    actor_id: int | None,
+) -> None:
     """Send the invitation again, valid for another full period (a revoked one comes back)."""
     if invitation.accepted_at is not None:
         raise InvitationUnusable("accepted")
     invitation.expires_at = utcnow() + VALID_FOR
     invitation.revoked_at = None
     _send(session, invitation, link, mail)
+    audit.record(session, actor_id, "invitation.resend", _target(invitation))
 
 
-def revoke(session: Session, invitation: Invitation) -> None:
+def revoke(session: Session, invitation: Invitation, actor_id: int | None) -> None:
     """Make the link stop working (an accepted invitation stays accepted)."""
     if invitation.accepted_at is None:
         invitation.revoked_at = utcnow()
+        audit.record(session, actor_id, "invitation.revoke", _target(invitation))
         session.flush()
+
+
+def _target(invitation: Invitation) -> str:
+    # Neither the address (personal data kept after an account's deletion) nor the token.
+    return f"cohort {invitation.cohort_id} invitation {invitation.id}"
 
 
 def find(session: Session, token: str) -> Invitation | None:

@@ -7,12 +7,12 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from lms import audit
-from lms.auth.access import staff_required
 from lms.auth.identity import current_account
 from lms.cohorts import services
-from lms.cohorts.views import MANAGE, blueprint, cohort_or_404
+from lms.cohorts.views import MANAGE, blueprint, cohort_or_404, cohort_staff_required
 from lms.db import db_session
 from lms.i18n import gettext as _
+from lms.input_limits import parse_id
 from lms.models import Enrollment, Role, User, normalize_email
 
 MEMBER = f"{MANAGE}/<int:cohort_id>/members/<int:user_id>"
@@ -33,7 +33,7 @@ def _actor_id() -> int:
 
 
 @blueprint.post(f"{MEMBER}/active")
-@staff_required
+@cohort_staff_required
 def set_member_active(cohort_id: int, user_id: int) -> ResponseReturnValue:
     """Deactivate or reactivate a participant; their records stay either way."""
     enrollment = _enrollment_or_404(cohort_id, user_id)
@@ -45,14 +45,14 @@ def set_member_active(cohort_id: int, user_id: int) -> ResponseReturnValue:
 
 
 @blueprint.post(f"{MEMBER}/move")
-@staff_required
+@cohort_staff_required
 def move_member(cohort_id: int, user_id: int) -> ResponseReturnValue:
     """Move a participant to another cohort this person runs."""
     enrollment = _enrollment_or_404(cohort_id, user_id)
-    try:
-        target = cohort_or_404(int(request.form.get("target", "")))
-    except ValueError:
+    target_id = parse_id(request.form.get("target", ""))
+    if target_id is None:
         abort(400)
+    target = cohort_or_404(target_id)
     try:
         services.move(db_session(), enrollment, target, _actor_id())
     except services.MoveRefused as refused:
@@ -73,7 +73,7 @@ def move_member(cohort_id: int, user_id: int) -> ResponseReturnValue:
 
 
 @blueprint.post(f"{MANAGE}/<int:cohort_id>/instructors")
-@staff_required
+@cohort_staff_required
 def add_instructor(cohort_id: int) -> ResponseReturnValue:
     """Let another instructor run this cohort, found by their email."""
     cohort = cohort_or_404(cohort_id)

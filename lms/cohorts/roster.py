@@ -25,6 +25,8 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from lms.cohorts.countries import country_code, name_key
 from lms.i18n import gettext as _
 from lms.i18n import ngettext
+from lms.input_limits import column_length
+from lms.models import Invitation
 
 DEFAULT_LIMIT = 5_000
 # Line number of problems about the file as a whole rather than one of its rows.
@@ -564,15 +566,33 @@ def _row(line: int, cells: Sequence[str], layout: _Layout) -> RosterRow:
             )
         )
 
+    institution = _single_line(layout.cell(cells, "institution"))
+    problems.extend(_too_long(name=name, email=email, institution=institution))
+    if any(_CONTROL.search(cell) for cell in cells):
+        # A spreadsheet cell can hold them (Excel writes _x0000_); the database cannot.
+        problems.append(_("a cell holds a control character: retype that cell"))
     return RosterRow(
         line=line,
         name=name,
         email=email,
         country=country or "",
-        institution=_single_line(layout.cell(cells, "institution")),
+        institution=institution,
         language=language or "",
         problems=tuple(problems),
     )
+
+
+def _too_long(**values: str) -> Iterator[str]:
+    """A problem for each value longer than its invitation column holds."""
+    labels = {"name": _("name"), "email": _("email"), "institution": _("institution")}
+    for field, value in values.items():
+        most = column_length(getattr(Invitation, field))
+        if len(value) > most:
+            yield _(
+                "%(field)s longer than %(num)s characters: shorten it",
+                field=labels[field],
+                num=most,
+            )
 
 
 def _single_line(value: str) -> str:

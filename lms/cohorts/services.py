@@ -90,9 +90,20 @@ def runs(session: Session, user: User, cohort: Cohort) -> bool:
     )
 
 
-def regenerate_invite(session: Session, cohort: Cohort) -> None:
+def cohort_ids_run_by(session: Session, user: User) -> list[int]:
+    """The ids of the cohorts `user` is an instructor of."""
+    return list(
+        session.scalars(
+            select(CohortInstructor.cohort_id).where(CohortInstructor.user_id == user.id)
+        )
+    )
+
+
+def regenerate_invite(session: Session, cohort: Cohort, actor_id: int | None) -> None:
     """Replace the invitation link; the old link stops working."""
     cohort.invite_token = new_invite_token()
+    # The target names the cohort; the link itself is a secret and is never recorded.
+    audit.record(session, actor_id, "cohort.invite_link", f"cohort {cohort.id}")
     session.flush()
 
 

@@ -9,14 +9,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 
 from lms.auth import services as accounts
-from lms.auth.access import staff_required
+from lms.auth.access import Scope, public, role_required, staff_required
 from lms.auth.identity import current_account
 from lms.cohorts import services
 from lms.cohorts.forms import CohortForm, SignupForm
 from lms.db import db_session
 from lms.i18n import current_language
 from lms.i18n import gettext as _
-from lms.models import Cohort, User
+from lms.models import Cohort, Role, User
 from lms.urls import home_url
 
 blueprint = Blueprint("cohorts", __name__)
@@ -33,6 +33,16 @@ def cohort_or_404(cohort_id: int) -> Cohort:
     if cohort is None or viewer is None or not services.runs(db_session(), viewer, cohort):
         abort(404)
     return cohort
+
+
+def _runs_cohort(viewer: User, cohort_id: int) -> bool:
+    cohort = services.get_cohort(db_session(), cohort_id)
+    return cohort is not None and services.runs(db_session(), viewer, cohort)
+
+
+RUNS_COHORT = Scope("cohort_id", _runs_cohort, "only cohorts the instructor runs")
+# Every page under /manage/cohorts/<cohort_id>: staff, and of them only who runs the cohort.
+cohort_staff_required = role_required(Role.INSTRUCTOR, Role.ADMIN, scope=RUNS_COHORT)
 
 
 @blueprint.route(MANAGE)
@@ -65,7 +75,7 @@ def create() -> ResponseReturnValue:
 
 
 @blueprint.route(f"{MANAGE}/<int:cohort_id>")
-@staff_required
+@cohort_staff_required
 def detail(cohort_id: int) -> ResponseReturnValue:
     """Show a cohort, its invitation link and its members."""
     cohort = cohort_or_404(cohort_id)
@@ -85,17 +95,19 @@ def detail(cohort_id: int) -> ResponseReturnValue:
 
 
 @blueprint.route(f"{MANAGE}/<int:cohort_id>/invite", methods=["POST"])
-@staff_required
+@cohort_staff_required
 def regenerate_invite(cohort_id: int) -> ResponseReturnValue:
     """Replace the invitation link, for when the old one was shared too widely."""
     cohort = cohort_or_404(cohort_id)
-    services.regenerate_invite(db_session(), cohort)
+    actor = current_account()
+    services.regenerate_invite(db_session(), cohort, actor.id if actor else None)
     db_session().commit()
     flash(_("A new invitation link has been created. The old link no longer works."), "success")
     return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
 
 
 @blueprint.route("/join/<token>", methods=["GET", "POST"])
+@public("the cohort's invitation link: newcomers sign up through it")
 def join(token: str) -> ResponseReturnValue:
     """Join a cohort: signed-in people confirm, everyone else signs up first."""
     cohort = services.find_by_token(db_session(), token)

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from lms.content.limits import front_matter_excess
 from lms.content.problems import ProblemLog
 
 
@@ -30,8 +31,14 @@ def split_front_matter(text: str, log: ProblemLog) -> Document:
     except StopIteration:
         log.add(1, "front matter is not closed: add a line '---' after it")
         return Document({}, "", len(lines))
+    source = "\n".join(lines[1:end])
+    # PyYAML builds nested values by recursion: refuse deep ones before it does.
+    too_deep = front_matter_excess(source)
+    if too_deep:
+        log.add(1 + too_deep.line, too_deep.message)
+        return Document({}, "\n".join(lines[end + 1 :]), end + 2)
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+        meta = yaml.safe_load(source) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = 2 + mark.line if mark is not None else 1

@@ -12,7 +12,9 @@ from typing import TypeVar
 from lms.content.blocks import placeholder, split_blocks
 from lms.content.files import MODULE_FOLDER, FileName, classify
 from lms.content.frontmatter import Document, optional_int, require_text, split_front_matter
+from lms.content.limits import MarkdownTooComplex, nesting_excesses, size_excess
 from lms.content.links import check_links
+from lms.content.media import media_problem
 from lms.content.memo import FILE_MEMO, FileKey, FileMemo, digest, question_types
 from lms.content.model import (
     LANGUAGES,
@@ -31,7 +33,7 @@ from lms.content.parity import check_parity
 from lms.content.problems import ContentInvalid, Problem, ProblemLog
 from lms.content.questions import Question, build_question
 from lms.content.questions.base import BuildContext
-from lms.content.render import LMS_LINKS, LinkStyle, render_markdown
+from lms.content.render import LMS_LINKS, LinkStyle, finish, render_markdown
 from lms.content.review import ReviewOptions, describe_difference, field_line, read_review
 
 _WORD = re.compile(r"\w+(?:[-'’.,]\w+)*")
@@ -83,7 +85,7 @@ class _ModuleBuilder:
         path = f"{self.label}/{self.folder}" + (f"/{name}" if name else "")
         return ProblemLog(path, self.problems)
 
-    def memoised(self, name: str, parse: Callable[[ProblemLog], T]) -> T:
+    def memoised(self, name: str, parse: Callable[[ProblemLog], T]) -> T | None:
         """Parse file `name` (with the problems found on the way) once per content and context."""
         data = self.files[name]
         key = FileKey(
@@ -97,15 +99,34 @@ class _ModuleBuilder:
             self.types,
         )
         path = f"{self.label}/{self.folder}/{name}"
-        return self.memo.parsed(key, lambda found: parse(ProblemLog(path, found)), self.problems)
+
+        def guarded(found: list[Problem]) -> T | None:
+            log = ProblemLog(path, found)
+            try:
+                return parse(log)
+            except MarkdownTooComplex as error:  # a limit only the rendered tree shows
+                log.add(error.line or 1, str(error))
+                return None
+
+        return self.memo.parsed(key, guarded, self.problems)
 
     def document(self, name: str, log: ProblemLog) -> Document | None:
+        """The file split into front matter and body; None if it cannot be (problems logged)."""
+        data = self.files[name]
+        too_long = size_excess(len(data))
+        if too_long:
+            log.add(too_long.line, too_long.message)
+            return None
         try:
-            text = self.files[name].decode("utf-8")
+            text = data.decode("utf-8").replace("\r\n", "\n")
         except UnicodeDecodeError as error:
             log.add(1, f"not UTF-8 text (byte {error.start}): save the file as UTF-8")
             return None
-        return split_front_matter(text.replace("\r\n", "\n"), log)
+        # Refused before anything is parsed: past these limits parsing takes too long or fails.
+        excesses = nesting_excesses(text)
+        for excess in excesses:
+            log.add(excess.line, excess.message)
+        return None if excesses else split_front_matter(text, log)
 
     def parts(self, doc: Document, lang: str, log: ProblemLog) -> tuple[Part, ...]:
         check_links(doc.body, doc.body_line, lang, self.names, log)
@@ -114,14 +135,16 @@ class _ModuleBuilder:
         questions = [build_question(raw, ctx) for raw in split.questions]
         html = render_markdown(split.text, lang, self.style)
         parts: list[Part] = []
+        # Cutting the HTML at the placeholders may leave an element open in one part and its end
+        # in the next (a placeholder inside a quote, say): each part is sanitised again, last.
         for index, question in enumerate(questions):
             before, _, html = html.partition(f"<p>{placeholder(index)}</p>")
             if before.strip():
-                parts.append(HtmlPart(before))
+                parts.append(HtmlPart(finish(before)))
             if question is not None:
                 parts.append(CheckPart(question))
         if html.strip():
-            parts.append(HtmlPart(html))
+            parts.append(HtmlPart(finish(html)))
         return tuple(parts)
 
     def module_text(self, lang: str) -> ModuleText | None:
@@ -220,7 +243,11 @@ class _ModuleBuilder:
                     "unknown file: expected module.LANG.md, quiz.LANG.md, "
                     "NN-slug.LANG.md or media/...",
                 )
-            elif kind.kind != "media" and kind.lang not in LANGUAGES:
+            elif kind.kind == "media":
+                problem = media_problem(name, self.files[name])
+                if problem:
+                    self.log(name).add(1, problem)
+            elif kind.lang not in LANGUAGES:
                 self.log(name).add(
                     1, f"unknown language '{kind.lang}' (expected: {', '.join(LANGUAGES)})"
                 )

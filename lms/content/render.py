@@ -11,7 +11,10 @@ import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
+from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
+
+from lms.content.limits import MAX_TREE_DEPTH, check_renderable, tree_too_deep
 
 LESSON_FILE = re.compile(r"^(?P<num>\d+)-(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2})\.md$")
 _ALERT_START = re.compile(r"^> ?\[!(?P<kind>[A-Z]+)\]\s*$")
@@ -37,9 +40,30 @@ _TAGS = set(nh3.ALLOWED_TAGS) | {"section"}
 _ATTRIBUTES: dict[str, set[str]] = {
     tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()
 }
+# Column alignment comes as `align` (see _converter), not as a style attribute, which the
+# platform's Content-Security-Policy would block: no style attribute survives sanitising.
 for _tag in ("th", "td"):
-    _ATTRIBUTES.setdefault(_tag, set()).add("style")
+    _ATTRIBUTES.setdefault(_tag, set()).add("align")
 _ATTRIBUTES["*"] = {"class", "id", "title", "lang", "role", "aria-label", "aria-hidden"}
+_URL_SCHEMES = {"http", "https", "mailto"}
+# Ids written by content live in a namespace of their own, so that a lesson cannot give an
+# element the id of one of the page's own (`csrf_token`, a form, a script's target) and so
+# change what the page's scripts or forms find. Links to them within a page follow.
+CONTENT_ID_PREFIX = "content-"
+# The final pass knows, besides the lesson's markup, the few attributes the renderer and the
+# SCORM exporter add after the first pass; authors cannot write them.
+_FINAL_VALUES = {"div": {"tabindex": {"0"}}, "a": {"target": {"_blank"}}}
+
+
+def _namespaced(tag: str, attribute: str, value: str) -> str | None:
+    """An attribute of rendered content with its ids (and links to them) in the content's own."""
+    if attribute == "id":
+        return CONTENT_ID_PREFIX + value if value else None
+    if attribute == "headers":  # table cells name their header cells by id
+        return " ".join(CONTENT_ID_PREFIX + name for name in value.split()) or None
+    if attribute == "href" and value.startswith("#") and len(value) > 1:
+        return f"#{CONTENT_ID_PREFIX}{value[1:]}"
+    return value
 
 
 @dataclass(frozen=True)
@@ -71,9 +95,9 @@ class _LessonLinks(Treeprocessor):
             target, _, fragment = href.partition("#")
             slug = lesson_slug(target) if "/" not in target else None
             if slug:
-                anchor.set(
-                    "href", slug + self.style.lesson_suffix + (f"#{fragment}" if fragment else "")
-                )
+                # The fragment names an id of the other lesson, which sanitising prefixes.
+                at = f"#{CONTENT_ID_PREFIX}{fragment}" if fragment else ""
+                anchor.set("href", slug + self.style.lesson_suffix + at)
 
 
 class _LessonLinkExtension(Extension):
@@ -117,10 +141,112 @@ def _expand_alerts(text: str, lang: str) -> str:
     return "\n".join(out)
 
 
+class _PairedBrackets(LinkInlineProcessor):
+    """`getText` of Python-Markdown's link patterns, pairing a text's brackets only once.
+
+    Python-Markdown finds the `]` that closes a `[` by reading on from it, to the end of the
+    text when none does: for every unclosed `[` again, so that 4,000 of them took 2.7 s per
+    link pattern. Here the brackets of a text are paired in one pass and looked up.
+
+    Where a `[` closes depends only on the text after it, and a found link changes the text
+    only before where the search goes on. So pairs are kept by their distance from the end
+    of the text, and stay valid for as long as the new text ends as the paired one did.
+    """
+
+    _data: str | None = None  # the text last asked about
+    _source: str = ""  # the text whose brackets were paired
+    _closing: dict[int, int]  # distance from the end: of a `[` -> of its `]`
+    _valid = 0  # the pairs hold for `_data` up to this distance from its end
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
+        if index == 0 or data[index - 1] != "[":
+            return super().getText(data, index)
+        distance = len(data) - index + 1
+        if data is not self._data or distance > self._valid:
+            source = self._source
+            if distance <= len(source) and data.endswith(source[len(source) - distance :]):
+                self._valid = distance
+            else:
+                self._source, self._closing, self._valid = data, _pair_brackets(data), len(data)
+            self._data = data
+        closing = self._closing.get(distance)
+        if closing is None:
+            return "", len(data), False
+        end = len(data) - closing
+        return data[index:end], end + 1, True
+
+
+def _pair_brackets(text: str) -> dict[int, int]:
+    """For each closed `[` of `text`, its distance from the end -> that of its `]`."""
+    closing: dict[int, int] = {}
+    open_at: list[int] = []
+    size = len(text)
+    for bracket in _BRACKET.finditer(text):
+        if bracket[0] == "[":
+            open_at.append(size - bracket.start())
+        elif open_at:
+            closing[open_at.pop()] = size - bracket.start()
+    return closing
+
+
+_BRACKET = re.compile(r"[\[\]]")
+_paired_classes: dict[type, type] = {}
+
+
+class _LinearLinkExtension(Extension):
+    """Gives every link and image pattern the bracket pairing of `_PairedBrackets`."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        for processor in md.inlinePatterns:
+            kind = type(processor)
+            if isinstance(processor, LinkInlineProcessor) and not isinstance(
+                processor, _PairedBrackets
+            ):
+                paired = _paired_classes.get(kind)
+                if paired is None:
+                    paired = _paired_classes[kind] = type(
+                        f"Paired{kind.__name__}", (_PairedBrackets, kind), {}
+                    )
+                processor.__class__ = paired
+
+
+class _DepthGuard(Treeprocessor):
+    """Refuses a parsed document nested deeper than MAX_TREE_DEPTH before anything recurses.
+
+    Inline markup builds its elements without recursion, but the table of contents and the
+    serialiser walk them recursively: a thousand levels of emphasis overflow the stack there.
+    """
+
+    def run(self, root: ET.Element) -> None:
+        stack = [(root, 0)]
+        while stack:
+            element, depth = stack.pop()
+            if depth > MAX_TREE_DEPTH:
+                raise tree_too_deep(depth)
+            stack.extend((child, depth + 1) for child in element)
+
+
+class _DepthGuardExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Right after inline markup (20) and before every processor that walks the tree.
+        md.treeprocessors.register(_DepthGuard(md), "depth_guard", 19.5)
+
+
 def _converter(style: LinkStyle) -> markdown.Markdown:
     return markdown.Markdown(
-        extensions=["extra", "sane_lists", "toc", _LessonLinkExtension(style)],
-        extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-4"}},
+        # Last: it changes the link patterns every extension before it registered.
+        extensions=[
+            "extra",
+            "sane_lists",
+            "toc",
+            _LessonLinkExtension(style),
+            _DepthGuardExtension(),
+            _LinearLinkExtension(),
+        ],
+        extension_configs={
+            "toc": {"slugify": slugify_unicode, "toc_depth": "2-4"},
+            "extra": {"tables": {"use_align_attribute": True}},
+        },
         output_format="html",
     )
 
@@ -131,8 +257,22 @@ def sanitise(html: str) -> str:
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
-        filter_style_properties={"text-align"},
-        url_schemes={"http", "https", "mailto"},
+        attribute_filter=_namespaced,
+        url_schemes=_URL_SCHEMES,
+    )
+
+
+def finish(html: str) -> str:
+    """The last step of every path to content HTML: sanitise again what code changed after.
+
+    Idempotent on the output of `sanitise` and of itself; keeps ids as they are.
+    """
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        tag_attribute_values=_FINAL_VALUES,
+        url_schemes=_URL_SCHEMES,
     )
 
 
@@ -153,7 +293,8 @@ def _reusable_converter(style: LinkStyle) -> markdown.Markdown:
 # A wide table scrolls inside a box of its own instead of widening the page on a phone. The box
 # takes keyboard focus so that it can be scrolled without a mouse, and is named for screen
 # readers in the lesson's language (a group, not a region: a lesson's tables would be landmarks
-# with one name). Added after sanitising: authors cannot set tabindex.
+# with one name). Added after the first pass of sanitising, which drops any tabindex an author
+# writes, and kept by the final one.
 TABLE_LABELS = {"es": "Tabla", "en": "Table"}
 _TABLE_START = re.compile(r"<table\b")
 
@@ -165,15 +306,30 @@ def _scrollable_tables(html: str, lang: str) -> str:
     return html.replace("</table>", "</table></div>")
 
 
+def _rendered(text: str, lang: str, style: LinkStyle) -> str:
+    """Markdown after its first pass of sanitising, its tables in their scrolling boxes.
+
+    Raises MarkdownTooComplex for a text over the limits of lms.content.limits.
+    """
+    check_renderable(text)
+    converter = _reusable_converter(style)
+    try:
+        html = converter.convert(_expand_alerts(text, lang))
+    except BaseException:
+        # A conversion cut short leaves the converter's state half-built: never reuse it.
+        _converters.by_style.pop(style, None)
+        raise
+    return _scrollable_tables(sanitise(html), lang)
+
+
 def render_markdown(text: str, lang: str, style: LinkStyle = LMS_LINKS) -> str:
     """Render a block of lesson Markdown to sanitised HTML."""
-    converter = _reusable_converter(style)
-    return _scrollable_tables(sanitise(converter.convert(_expand_alerts(text, lang))), lang)
+    return finish(_rendered(text, lang, style))
 
 
 def render_inline(text: str, lang: str, style: LinkStyle = LMS_LINKS) -> str:
     """Render a short piece of Markdown (an option, a feedback line) without its paragraph."""
-    html = render_markdown(text, lang, style).strip()
+    html = _rendered(text, lang, style).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
-    return html
+    return finish(html)

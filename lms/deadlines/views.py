@@ -6,9 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from lms import audit
-from lms.auth.access import staff_required
 from lms.auth.identity import current_account
-from lms.cohorts.views import INVALID, cohort_or_404
+from lms.cohorts.views import INVALID, cohort_or_404, cohort_staff_required
 from lms.db import db_session
 from lms.deadlines import services, zones
 from lms.deadlines.form import initial_values, read_deadlines_form, read_moment
@@ -32,7 +31,7 @@ def site_url() -> str:
 
 
 @blueprint.route("/deadlines", methods=["GET", "POST"])
-@staff_required
+@cohort_staff_required
 def edit(cohort_id: int) -> ResponseReturnValue:
     """Due dates per module in the cohort's time zone, and the reminders sent about them."""
     cohort = cohort_or_404(cohort_id)
@@ -91,7 +90,7 @@ def _page(cohort: Cohort, values: dict[str, str], errors: dict[str, str]) -> str
 
 
 @blueprint.post("/learners/<int:user_id>/deadline")
-@staff_required
+@cohort_staff_required
 def extend(cohort_id: int, user_id: int) -> ResponseReturnValue:
     """Give one learner a later due date for a module, saying why (kept and audited)."""
     cohort = cohort_or_404(cohort_id)

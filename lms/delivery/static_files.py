@@ -32,6 +32,8 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import NotFound
 
+from lms.auth.access import public
+
 HASH_LENGTH = 12  # 48 bits of SHA-256: enough to tell versions of one file apart
 ONE_YEAR = 365 * 24 * 3600
 IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
@@ -104,6 +106,7 @@ def add_hash_to_static_urls(endpoint: str, values: dict[str, Any]) -> None:
         values["filename"] = manifest_of(static_folder(current_app)).hashed_name(name)
 
 
+@public("style sheets, scripts and fonts: the same for everyone")
 def serve_static(filename: str) -> ResponseReturnValue:
     """The static view: hashed names for a year, plain or out-of-date ones for a short while."""
     folder = static_folder(current_app)
@@ -138,6 +141,7 @@ def _send(folder: str, name: str, max_age: int) -> Response:
     return response
 
 
+@public("the browser asks for an icon by itself")
 def no_icon() -> ResponseReturnValue:
     """/favicon.ico, which browsers ask for by themselves: the platform has no icon.
 

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
 from lms.auth import services
+from lms.auth.access import public
 from lms.auth.identity import current_account
 from lms.db import db_session
 from lms.i18n import LANGUAGES
@@ -33,6 +34,7 @@ def set_language_cookie(response: Response, language: str) -> None:
 
 
 @blueprint.route("/language", methods=["POST"])
+@public("the language switch on every page, signed in or not")
 def set_language() -> ResponseReturnValue:
     """Switch the interface language and go back to the page the switch was on."""
     language = request.form.get("language", "")

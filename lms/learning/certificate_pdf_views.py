@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
-from lms.auth.access import login_required, staff_required
+from lms.auth.access import Scope, login_required, role_required
 from lms.auth.identity import current_account
 from lms.cohorts.services import cohorts_of, runs
 from lms.db import db_session
@@ -41,8 +41,16 @@ def certificate_pdf() -> ResponseReturnValue:
     return _pdf_or_explain(learner, issued, url_for("learning.certificate"))
 
 
+def _teaches_user(viewer: User, user_id: int) -> bool:
+    learner = db_session().get(User, user_id)
+    return learner is not None and teaches(db_session(), viewer, learner)
+
+
+TEACHES_LEARNER = Scope("user_id", _teaches_user, "only learners of cohorts the instructor runs")
+
+
 @staff.get("/<int:user_id>/certificate.pdf")
-@staff_required
+@role_required(Role.INSTRUCTOR, Role.ADMIN, scope=TEACHES_LEARNER)
 def learner_pdf(user_id: int) -> ResponseReturnValue:
     """A learner's certificate as a PDF, for administrators and the instructors of their cohort."""
     session = db_session()

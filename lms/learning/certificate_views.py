@@ -6,7 +6,7 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from lms.auth.access import login_required
+from lms.auth.access import login_required, public
 from lms.db import db_session
 from lms.learning import services
 from lms.learning.context import content_language, live_course
@@ -29,6 +29,7 @@ def certificate() -> ResponseReturnValue:
 
 
 @bp.get("/verify/<code>")
+@public("anyone given a certificate's code may check it")
 def verify(code: str) -> ResponseReturnValue:
     """Public page anyone can use to check that a certificate code is genuine."""
     session = db_session()

@@ -13,10 +13,11 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, send_from_directory, url_for
 from flask.typing import ResponseReturnValue
 
-from lms.auth.access import login_required
+from lms.auth.access import login_required, public
 from lms.auth.identity import current_account
 from lms.content import Module
 from lms.learning.views import bp
+from lms.security import revalidated
 
 WORKER_FILE = "offline-worker.js"
 # Whose page this is, for the worker: it never keeps one learner's pages beside another's.
@@ -24,6 +25,7 @@ LEARNER_HEADER = "X-LMS-Learner"
 
 
 @bp.get("/offline-worker.js")
+@public("the service worker script; it holds no data")
 def offline_worker() -> ResponseReturnValue:
     """The service worker, at a fixed address (content-hashed names would change its identity)."""
     assert current_app.static_folder is not None
@@ -34,6 +36,7 @@ def offline_worker() -> ResponseReturnValue:
 
 
 @bp.get("/offline")
+@revalidated  # kept by the offline worker
 @login_required
 def offline_page() -> ResponseReturnValue:
     """What the worker shows, without a connection, in place of a page never opened here."""

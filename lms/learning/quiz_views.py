@@ -19,11 +19,13 @@ from lms.db import db_session
 from lms.deadlines.display import due_text
 from lms.forms import csrf_token_valid
 from lms.i18n import N_
+from lms.input_limits import parse_id
 from lms.learning import services
 from lms.learning.context import content_language, live_course, module_or_404
 from lms.learning.forms import responses_from_form
 from lms.learning.progress import ModuleProgress, course_progress
 from lms.learning.views import bp, opened_by_learner
+from lms.security import revalidated
 
 # How the attempt page names the parts of a review that a later moment will show.
 _PART_NAMES = {
@@ -85,6 +87,7 @@ def _render_form(
 
 
 @bp.get("/<module_slug>/quiz")
+@revalidated  # kept by the offline worker
 @login_required
 def quiz(module_slug: str) -> ResponseReturnValue:
     """The quiz form (answers and feedback stay on the server until it is submitted)."""
@@ -153,9 +156,8 @@ def submit(module_slug: str) -> ResponseReturnValue:
 def _version_taken(live_module: Module, raw_version: str) -> tuple[int, Module]:
     """The course version the form was shown from, so the quiz is graded as it was taken."""
     live = live_course()
-    try:
-        version_id = int(raw_version)
-    except ValueError:
+    version_id = parse_id(raw_version)
+    if version_id is None:
         return live.version_id, live_module
     if version_id == live.version_id:
         return version_id, live_module

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import mimetypes
-
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from lms.auth.access import login_required
+from lms.courses.media import media_response
 from lms.courses.services import media_file
 from lms.db import db_session
 from lms.learning import services
 from lms.learning.context import content_language, lesson_or_404, live_course, module_or_404
 from lms.learning.forms import responses_from_form
 from lms.learning.progress import course_progress
+from lms.security import revalidated
 
 bp = Blueprint("learning", __name__, url_prefix="/learn")
 
@@ -44,6 +44,7 @@ def opened_by_learner() -> bool:
 
 
 @bp.get("/")
+@revalidated  # kept by the offline worker
 @login_required
 def home() -> ResponseReturnValue:
     """The course home: every module with its progress bar, and where to continue."""
@@ -63,6 +64,7 @@ def home() -> ResponseReturnValue:
 
 
 @bp.get("/<module_slug>/")
+@revalidated  # kept by the offline worker
 @login_required
 def module(module_slug: str) -> ResponseReturnValue:
     """A module's introduction, objectives and lessons."""
@@ -75,6 +77,7 @@ def module(module_slug: str) -> ResponseReturnValue:
 
 
 @bp.get("/<module_slug>/<lesson_slug>")
+@revalidated  # kept by the offline worker
 @login_required
 def lesson(module_slug: str, lesson_slug: str) -> ResponseReturnValue:
     """A lesson page with its knowledge checks, previous/next and the learner's answers."""
@@ -162,17 +165,11 @@ def check(module_slug: str, lesson_slug: str, question_id: str) -> ResponseRetur
 @bp.get("/<module_slug>/media/<path:name>")
 @login_required
 def media(module_slug: str, name: str) -> ResponseReturnValue:
-    """An image of a module, from the live course version."""
+    """An image of a module, from the live course version, typed by its content."""
     live = live_course()
     found = module_or_404(live.course, module_slug)
     data = media_file(db_session(), live.version_id, f"{found.folder}/media/{name}")
-    if data is None:
-        abort(404)
-    mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = Response(data, mimetype=mimetype)
-    response.cache_control.max_age = 3600
-    response.cache_control.private = True
-    return response
+    return media_response(data, name.rpartition("/")[2], max_age=3600)
 
 
 @bp.get("/continue")

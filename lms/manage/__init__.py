@@ -6,6 +6,7 @@ from flask import Flask
 
 from lms.manage import (
     account_views,  # noqa: F401  (adds the reset-link and deletion routes to the blueprint)
+    audit_views,  # noqa: F401  (adds the audit log to the blueprint)
     health_views,  # noqa: F401  (adds the health routes to the blueprint)
     views,
 )

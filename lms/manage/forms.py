@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, SelectChoice, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from lms.auth.labels import ROLE_LABELS
 from lms.forms import Form
 from lms.i18n import lazy_gettext
+from lms.input_limits import fits
+from lms.models import DeletionRequest
 from lms.validators import strip
 
 
@@ -28,7 +30,7 @@ class DeclineDeletionForm(Form):
         filters=[strip],
         validators=[
             DataRequired(lazy_gettext("Say why: the person reads it.")),
-            Length(max=500, message=lazy_gettext("Use at most 500 characters.")),
+            fits(DeletionRequest.decline_reason),
         ],
     )
 

@@ -9,6 +9,7 @@ from lms.auth import deletion
 from lms.auth import services as accounts
 from lms.auth.access import admin_required, staff_required
 from lms.auth.forms import ButtonForm
+from lms.auth.identity import current_account
 from lms.auth.labels import role_label
 from lms.db import db_session
 from lms.i18n import gettext as _
@@ -16,6 +17,11 @@ from lms.manage.forms import CarryOutDeletionForm, DeclineDeletionForm, RoleForm
 from lms.models import Role, User
 
 blueprint = Blueprint("manage", __name__, url_prefix="/manage")
+
+
+def _actor_id() -> int | None:
+    actor = current_account()
+    return actor.id if actor is not None else None
 
 
 @blueprint.route("")
@@ -60,7 +66,7 @@ def change_role(user_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     try:
-        accounts.change_role(db_session(), user, Role(form.role.data))
+        accounts.change_role(db_session(), user, Role(form.role.data), _actor_id())
     except accounts.LastAdmin:
         flash(
             _(

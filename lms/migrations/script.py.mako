@@ -17,6 +17,11 @@ down_revision: str | None = ${repr(down_revision)}
 branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
 depends_on: str | Sequence[str] | None = ${repr(depends_on)}
 
+# What downgrade() drops, checked for data before it runs (see lms.migrate.declared_drops):
+# "table": None, "table.column": None, or an SQL condition selecting the rows that lose data.
+# tests/test_migrations.py fails until this lists exactly what downgrade() drops.
+DROPS: dict[str, str | None] = {}
+
 
 def upgrade() -> None:
     """Apply this revision."""

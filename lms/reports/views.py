@@ -18,14 +18,14 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from lms.auth.access import staff_required
 from lms.auth.identity import current_account
 from lms.cohorts import services as cohorts
-from lms.cohorts.views import cohort_or_404
+from lms.cohorts.views import cohort_or_404, cohort_staff_required
 from lms.db import db_session
 from lms.deadlines.services import cohort_deadlines, extensions_of, latest_extensions
 from lms.i18n import gettext as _
 from lms.i18n import ngettext
+from lms.input_limits import parse_id
 from lms.learning.context import content_language, live_course
 from lms.learning.progress import course_progress
 from lms.models import Cohort, User
@@ -45,10 +45,7 @@ FORMATS = {
 def _filters(*, every_row: bool = False) -> Filters:
     args = request.args
     status = args.get("status", "")
-    try:
-        page = 0 if every_row else max(1, int(args.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = 0 if every_row else max(1, parse_id(args.get("page", "1")) or 1)
     return Filters(
         country=args.get("country", "")[:2],
         institution=args.get("institution", "")[:300],
@@ -61,7 +58,7 @@ def _filters(*, every_row: bool = False) -> Filters:
 
 
 @blueprint.get("/progress")
-@staff_required
+@cohort_staff_required
 def progress(cohort_id: int) -> ResponseReturnValue:
     """Learners × modules with status, best score, attempts and last activity."""
     cohort = cohort_or_404(cohort_id)
@@ -95,7 +92,7 @@ def _download(
 
 
 @blueprint.get("/grades.<kind>")
-@staff_required
+@cohort_staff_required
 def grades(cohort_id: int, kind: str) -> ResponseReturnValue:
     """The progress table as a spreadsheet: one row per learner, status and best per module."""
     cohort = cohort_or_404(cohort_id)
@@ -139,7 +136,7 @@ def grades(cohort_id: int, kind: str) -> ResponseReturnValue:
 
 
 @blueprint.get("/responses.<kind>")
-@staff_required
+@cohort_staff_required
 def responses(cohort_id: int, kind: str) -> ResponseReturnValue:
     """Every answer of every quiz attempt, one row each, streamed in constant memory."""
     cohort = cohort_or_404(cohort_id)
@@ -161,7 +158,7 @@ def responses(cohort_id: int, kind: str) -> ResponseReturnValue:
 
 
 @blueprint.get("/items/<module_slug>")
-@staff_required
+@cohort_staff_required
 def items(cohort_id: int, module_slug: str) -> ResponseReturnValue:
     """Moodle's quiz statistics for each question of a module quiz, per language."""
     cohort = cohort_or_404(cohort_id)
@@ -213,7 +210,7 @@ def render_learner(cohort: Cohort, user: User, *, extension: dict[str, Any] | No
 
 
 @blueprint.get("/learners/<int:user_id>")
-@staff_required
+@cohort_staff_required
 def learner(cohort_id: int, user_id: int) -> ResponseReturnValue:
     """One learner: lessons with dates, every attempt answer by answer, grants, deadlines."""
     cohort = cohort_or_404(cohort_id)
@@ -221,7 +218,7 @@ def learner(cohort_id: int, user_id: int) -> ResponseReturnValue:
 
 
 @blueprint.post("/learners/<int:user_id>/attempts")
-@staff_required
+@cohort_staff_required
 def grant(cohort_id: int, user_id: int) -> ResponseReturnValue:
     """Give the learner extra attempts at a module quiz, saying why (audited)."""
     cohort = cohort_or_404(cohort_id)

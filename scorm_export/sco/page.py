@@ -15,6 +15,7 @@ from lms.content import Module
 from lms.content.model import LessonText, QuizText
 from lms.content.questions import Question
 from lms.content.questions.interaction import FORMATS, decimal_text, plain_text
+from lms.content.render import finish
 from lms.content.review import ReviewOptions
 from scorm_export.sco.anchors import INTRO_PAGE, QUIZ_PAGE, lesson_page, rewrite
 from scorm_export.sco.labels import LABELS, RUNTIME_LABELS
@@ -110,7 +111,8 @@ def _data(lessons: list[LessonPage], quiz: QuizPage | None, version: str, lang: 
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # `<` escaped: no `</script>` or `<!--` can end the element early.
-    return Markup(text.replace("<", "\\u003c"))
+    escaped = text.replace("<", "\\u003c")
+    return Markup(escaped)  # nosec B704  # JSON with every `<` escaped
 
 
 def render_page(module: Module, version: str, lang: str) -> str:
@@ -125,8 +127,10 @@ def render_page(module: Module, version: str, lang: str) -> str:
     slugs: Set[str] = frozenset(lesson.slug for lesson in module.lessons)
 
     def html(markup: str, page: str) -> Markup:
-        # Content HTML is sanitised by lms.content's renderer; ids and links are made local here.
-        return Markup(rewrite(markup, page, slugs))
+        # Content HTML is sanitised by lms.content's renderer; ids and links are made local here,
+        # and the result goes through the renderer's final pass like every content HTML.
+        local = finish(rewrite(markup, page, slugs))
+        return Markup(local)  # nosec B704  # sanitised HTML with local ids and links
 
     return _environment().get_template("index.html").render(
         lang=lang,

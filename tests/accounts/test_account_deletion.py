@@ -76,6 +76,8 @@ def _carry_out(client: FlaskClient, user: User, confirm: bool = True) -> Any:
     return client.post(f"/manage/users/{user.id}/deletion/carry-out", data=data)
 
 
+# Ana confirms with her password six times in this minute: more than the attempt limit allows.
+@pytest.mark.app_config(LMS_SIGN_IN_LIMIT_PER_EMAIL="50 per minute")
 def test_a_request_is_made_withdrawn_declined_and_carried_out(
     app: Flask,
     client: FlaskClient,

@@ -89,7 +89,8 @@ def test_the_json_holds_everything_about_the_person_and_nothing_about_others(
     assert data["place_in_course"]["lesson"]
     assert [row["institution"] for row in data["invitations"]] == [mine.institution]
     assert "Welcome ANA" in [row["subject"] for row in data["emails"]]
-    assert [event["action"] for event in data["audit_events"]] == ["attempts.grant"]
+    # Her own sign-in (with the address it came from) is data about her too.
+    assert [event["action"] for event in data["audit_events"]] == ["attempts.grant", "auth.sign_in"]
     assert data["audit_events"][0]["target"].startswith(f"user {ana.id} ")
     for trace in _bruno_traces(bruno, theirs):
         assert trace not in body, trace

@@ -163,6 +163,11 @@ INVENTORY: dict[str, list[Visit]] = {
         Visit("/manage/users", ("instructor",), "forbidden", 403),
     ],
     "manage.health_page": [Visit("/manage/health", ADMIN)],
+    "manage.audit_log": [
+        Visit("/manage/audit", ADMIN),
+        Visit("/manage/audit?action=auth.&since=2026-01-01", ADMIN, "filtered"),
+        Visit("/manage/audit?since=yesterday&actor=nobody@example.org", ADMIN, "bad filters", 422),
+    ],
     "cohorts.index": [Visit("/manage/cohorts", ("instructor", "admin"))],
     "cohorts.create": [
         Visit("/manage/cohorts/new", STAFF),

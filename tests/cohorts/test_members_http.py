@@ -51,7 +51,11 @@ def test_a_participant_is_deactivated_reactivated_and_moved_with_an_audit_trail(
     assert moved.headers["Location"] == f"/manage/cohorts/{second.id}"
     assert _enrollment(app, learner).cohort_id == second.id
     with app.app_context():
-        actions = db_session().scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+        actions = db_session().scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.action.startswith("enrollment."))
+            .order_by(AuditEvent.id)
+        ).all()
     assert actions == ["enrollment.deactivate", "enrollment.activate", "enrollment.move"]
 
 

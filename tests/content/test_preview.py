@@ -164,8 +164,8 @@ def test_memo_is_keyed_by_link_style_and_label() -> None:
     lms_course, _ = build_course(files, "a", memo=memo)
     scorm_course, _ = build_course(files, "b", LinkStyle(".html"), memo=memo)
     lms_html, scorm_html = html_of(lms_course), html_of(scorm_course)
-    assert any('href="key-concepts#top"' in html for html in lms_html)
-    assert any('href="key-concepts.html#top"' in html for html in scorm_html)
+    assert any('href="key-concepts#content-top"' in html for html in lms_html)
+    assert any('href="key-concepts.html#content-top"' in html for html in scorm_html)
     assert scorm_course.modules[0].lessons[0].text("en").path.startswith("b/")
 
 
@@ -283,7 +283,7 @@ EDITS: list[tuple[str, str, Callable[[str], str], str | None, str]] = [
     ),
     ("unknown-language", f"{M1}/module.fr.md", lambda _: MODULE_EN, "unknown language", "here"),
     ("unknown-file", f"{M1}/notes.txt", lambda _: "x", "unknown file", "here"),
-    ("media", f"{M1}/media/map.png", lambda _: "", None, "here"),
+    ("media", f"{M1}/media/map.png", lambda _: "", "not a media file the course serves", "here"),
 ]
 
 

@@ -13,6 +13,8 @@ from tests.content.helpers import small_course
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
+SENT_AGAIN = {"quiz form", "quiz review", "cohort progress", "course editor"}
+
 def test_the_benchmark_measures_every_page_type_in_every_coding(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -33,6 +35,8 @@ def test_the_benchmark_measures_every_page_type_in_every_coding(
         (first_br, again_br), (first_plain, again_plain) = sizes["br"], sizes["none"]
         assert 0 < first_br < first_plain, page
         assert again_br < first_br, page
-        if page != "quiz form":  # a new form each time: sent again, compressed
+        # Sent again, compressed: the quiz form is new each time, and attempt reviews, reports
+        # and the editor are `no-store` (personal data, see lms/security.py).
+        if page not in SENT_AGAIN:
             assert again_br < 1000 and again_plain < 1000, (page, sizes)
     assert "| course editor |" in capsys.readouterr().out

@@ -93,8 +93,10 @@ def test_another_persons_etag_never_gets_their_page_a_304(
 
 def test_pages_are_private_and_always_asked_for_again(learner: FlaskClient, app: Flask) -> None:
     """No proxy may keep a page, and the browser asks before showing its copy."""
-    for url in ("/learn/", MODULE_PAGE, LESSON, "/account"):
+    for url in ("/learn/", MODULE_PAGE, LESSON):
         assert learner.get(url).headers["Cache-Control"] == "private, no-cache", url
+    # Personal pages outside the course are not kept at all (lms.security).
+    assert learner.get("/account").headers["Cache-Control"] == "no-store"
     assert app.test_client().get("/login").headers["Cache-Control"] == "private, no-cache"
 
 

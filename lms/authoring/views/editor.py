@@ -20,6 +20,7 @@ from lms.authoring.views.common import json_error, live_files, media_response, u
 from lms.content.preview import UnknownFile
 from lms.db import db_session
 from lms.i18n import gettext as _
+from lms.input_limits import MAX_ID, body_limit, editor_body, parse_int
 from lms.learning.context import content_language
 
 
@@ -87,14 +88,15 @@ def _editor_page(path: str, text: str, revision: int, status: int = 200) -> Resp
 
 
 @blueprint.post("/files/<path:path>")
+@body_limit(editor_body)
 @staff_required
 def save_form(path: str) -> ResponseReturnValue:
     """Save from the plain form (no JavaScript); a conflict shows both texts to choose from."""
     _text_path_or_404(path)
     text = request.form.get("text", "")
-    try:
-        base = int(request.form.get("revision", ""))
-    except ValueError:
+    # Any other number than the file's revision is a conflict; beyond INTEGER it is unreadable.
+    base = parse_int(request.form.get("revision", ""), -MAX_ID - 1, MAX_ID)
+    if base is None:
         abort(400)
     session = db_session()
     try:
@@ -134,6 +136,7 @@ def _json_body() -> dict[str, Any]:
 
 
 @blueprint.post("/preview")
+@body_limit(editor_body)
 @staff_required
 def preview() -> ResponseReturnValue:
     """Render a file as typed, with every problem of it and of its language pair (JSON)."""
@@ -165,12 +168,13 @@ def _linked(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @blueprint.post("/save")
+@body_limit(editor_body)
 @staff_required
 def save() -> ResponseReturnValue:
     """Save a draft file over the revision the editor started from (JSON; 409 on conflict)."""
     body = _json_body()
     path, text, base = body["path"], body["text"], body.get("revision")
-    if not isinstance(base, int) or isinstance(base, bool):
+    if not isinstance(base, int) or isinstance(base, bool) or not -MAX_ID - 1 <= base <= MAX_ID:
         return json_error(_("The request must name the revision the text started from."), 400)
     try:
         check_text_path(path)

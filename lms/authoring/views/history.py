@@ -8,18 +8,21 @@ from sqlalchemy import select
 
 from lms import audit
 from lms.auth.access import staff_required
+from lms.auth.identity import current_account
 from lms.authoring.diff import diff_files
 from lms.authoring.paths import is_media
 from lms.authoring.publishing import NoSuchVersion, NothingToPublish, rollback
 from lms.authoring.views import blueprint
 from lms.authoring.views.common import media_response, user_id
+from lms.cohorts.services import cohort_ids_run_by
 from lms.content import ContentInvalid
 from lms.courses.cache import course_cache
 from lms.courses.services import current_version, version_by_number, version_files
 from lms.db import db_session
 from lms.i18n import gettext as _
 from lms.i18n import ngettext
-from lms.models import CourseVersion, User
+from lms.input_limits import parse_id
+from lms.models import CourseVersion, Role, User
 
 
 @blueprint.get("/history")
@@ -42,8 +45,15 @@ def history() -> ResponseReturnValue:
 @blueprint.get("/activity")
 @staff_required
 def activity() -> ResponseReturnValue:
-    """Who changed what in the course and when: the latest entries of the audit trail."""
-    return render_template("authoring/activity.html", events=audit.recent(db_session()))
+    """Who changed what in the course and when: the latest entries of the audit trail.
+
+    Administrators see every event; instructors the content events and those of their cohorts.
+    """
+    session = db_session()
+    viewer = current_account()
+    assert viewer is not None
+    cohorts = None if viewer.role == Role.ADMIN else cohort_ids_run_by(session, viewer)
+    return render_template("authoring/activity.html", events=audit.recent(session, cohorts=cohorts))
 
 
 def _version_or_404(number: int) -> CourseVersion:
@@ -84,10 +94,11 @@ def compare() -> ResponseReturnValue:
     live = current_version(session)
     if live is None:
         abort(404)
-    try:
-        new_number = int(request.args.get("to", live.number))
-        old_number = int(request.args.get("from", max(new_number - 1, 1)))
-    except ValueError:
+    new_number = parse_id(request.args.get("to", live.number))
+    if new_number is None:
+        abort(404)
+    old_number = parse_id(request.args.get("from", max(new_number - 1, 1)))
+    if old_number is None:
         abort(404)
     old, new = _version_or_404(old_number), _version_or_404(new_number)
     changes = diff_files(version_files(session, old.id), version_files(session, new.id))

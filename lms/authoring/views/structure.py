@@ -15,6 +15,7 @@ from lms.authoring.views.common import user_id
 from lms.content.model import LANGUAGES
 from lms.db import db_session
 from lms.i18n import gettext as _
+from lms.input_limits import body_limit, media_body
 
 INVALID = 422
 
@@ -149,6 +150,7 @@ def delete_lesson(folder: str, slug: str) -> ResponseReturnValue:
 
 
 @blueprint.route("/modules/<folder>/media", methods=["GET", "POST"])
+@body_limit(media_body)
 @staff_required
 def upload_media(folder: str) -> ResponseReturnValue:
     """Upload an image for the module's lessons: checked by content and stripped of metadata."""

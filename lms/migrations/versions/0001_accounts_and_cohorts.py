@@ -17,6 +17,9 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# What downgrade() drops, checked for data before it runs (see lms.migrate.declared_drops).
+DROPS: dict[str, str | None] = {"users": None, "cohorts": None, "enrollments": None}
+
 
 def upgrade() -> None:
     """Create users, cohorts and enrollments."""

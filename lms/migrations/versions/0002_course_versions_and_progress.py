@@ -17,6 +17,17 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# What downgrade() drops, checked for data before it runs (see lms.migrate.declared_drops).
+DROPS: dict[str, str | None] = {
+    "course_versions": None,
+    "content_files": None,
+    "lesson_completions": None,
+    "check_answers": None,
+    "quiz_attempts": None,
+    "bookmarks": None,
+    "certificates": None,
+}
+
 
 def upgrade() -> None:
     """Apply this revision."""

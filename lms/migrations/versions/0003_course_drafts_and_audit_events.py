@@ -17,6 +17,14 @@ down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# What downgrade() drops, checked for data before it runs (see lms.migrate.declared_drops).
+DROPS: dict[str, str | None] = {
+    "course_versions.source": "source <> 'import'",
+    "draft_files": None,
+    "draft_revisions": None,
+    "audit_events": None,
+}
+
 
 def upgrade() -> None:
     """Apply this revision."""

@@ -17,6 +17,15 @@ down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# What downgrade() drops, checked for data before it runs (see lms.migrate.declared_drops).
+DROPS: dict[str, str | None] = {
+    "enrollments.active": "active = false",
+    "outbox": None,
+    "invitations": None,
+    "roster_uploads": None,
+    "cohort_instructors": None,
+}
+
 
 def upgrade() -> None:
     """Apply this revision."""

@@ -17,6 +17,16 @@ down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# What downgrade() drops, checked for data before it runs (see lms.migrate.declared_drops).
+DROPS: dict[str, str | None] = {
+    "cohorts.timezone": "timezone <> 'UTC'",
+    "cohorts.remind_days_before": "remind_days_before <> 3",
+    "cohorts.remind_overdue": "remind_overdue = false",
+    "module_deadlines": None,
+    "deadline_reminders": None,
+    "deadline_extensions": None,
+}
+
 
 def upgrade() -> None:
     """Apply this revision."""

@@ -17,6 +17,9 @@ down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# What downgrade() drops, checked for data before it runs (see lms.migrate.declared_drops).
+DROPS: dict[str, str | None] = {"email_changes": None, "deletion_requests": None}
+
 
 def upgrade() -> None:
     """Apply this revision."""

@@ -10,6 +10,10 @@ import { offerRestore } from "./restore.js";
 import { createSaver } from "./saver.js";
 import { createEditor, goToLine, setText } from "./setup.js";
 
+// The page's style nonce (CodeMirror adds its styles as style elements, which the page's
+// Content-Security-Policy lets through only with it); read now, while this script runs.
+const styleNonce = (document.currentScript && document.currentScript.nonce) || "";
+
 function start() {
   const form = document.getElementById("editor-form");
   const textarea = document.getElementById("editor-text");
@@ -46,6 +50,7 @@ function start() {
   const label = textarea.labels && textarea.labels[0];
   const view = createEditor(textarea, {
     label: label ? label.textContent.trim() : "Markdown",
+    nonce: styleNonce,
     onChange(text) {
       remember(text);
       preview.schedule(text);

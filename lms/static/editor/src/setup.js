@@ -7,8 +7,9 @@ import { EditorState, Prec } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { courseMarkdown } from "./language.js";
 
-/** Replace `textarea` by an editor of its text; `onChange(text)` runs after every edit. */
-export function createEditor(textarea, { label, onChange }) {
+/** Replace `textarea` by an editor of its text; `onChange(text)` runs after every edit;
+ * `nonce` is the style nonce of the page's Content-Security-Policy, for CodeMirror's styles. */
+export function createEditor(textarea, { label, nonce, onChange }) {
   const host = document.createElement("div");
   host.className = "editor-cm";
   textarea.insertAdjacentElement("afterend", host);
@@ -22,6 +23,7 @@ export function createEditor(textarea, { label, onChange }) {
       doc: textarea.value,
       // basicSetup binds no Tab key, so Tab leaves the editor as it leaves any field.
       extensions: [
+        nonce ? EditorView.cspNonce.of(nonce) : [],
         basicSetup,
         // The language alone, not markdown(): that would bundle HTML, CSS and JavaScript
         // support as well, a third more script, for the few HTML tags a lesson may hold.

@@ -1,0 +1,1 @@
+"""Security controls, each proven by a test."""
