@@ -280,3 +280,15 @@ def publish_course(app: Flask) -> Callable[..., int]:
 def course_version(publish_course: Callable[..., int]) -> int:
     """The small test course, published."""
     return publish_course()
+
+
+@pytest.fixture
+def editor(
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    login: Callable[..., Any],
+    course_version: int,
+) -> FlaskClient:
+    """A client signed in as an instructor reading English, with the small course published."""
+    login(client, make_user(role=Role.INSTRUCTOR, ui_language="en"))
+    return client

@@ -27,7 +27,7 @@ from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 
 from lms.authoring.paths import MEDIA_TYPES
 from lms.content.media import MEDIA_TYPES as ALLOWED
-from lms.content.media import media_type
+from lms.content.media import media_problem, media_type
 from lms.i18n import gettext as _
 from lms.i18n import ngettext
 
@@ -126,8 +126,9 @@ def clean_image(data: bytes, filename: str, *, max_bytes: int) -> CleanImage:
     # A lossless WebP (a "VP8L" image chunk) holds drawings and screenshots: keep it exact.
     out = _encode(frames, durations, extension, loop, lossless=b"VP8L" in data)
     stored = media_type(out)
-    # What is stored must pass the same check as serving and `lms check`.
-    if stored is None or stored.extension != extension:
+    # What is stored must pass the same check as serving and `lms check` (markup included:
+    # re-encoding keeps pixels only, so this holds unless the pixels themselves spell it).
+    if stored is None or media_problem(f"image.{extension}", out) is not None:
         raise NotAnImage(_damaged(called, _FORMATS[fmt][1]))
     return CleanImage(out, extension, frames[0].width, frames[0].height, stored.mimetype)
 

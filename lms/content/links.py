@@ -8,8 +8,11 @@ from collections.abc import Set
 from lms.content.problems import ProblemLog
 from lms.content.render import ALERT_KINDS, LESSON_FILE
 
-_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
-_LINK = re.compile(r"(?<!!)\[[^\]]*\]\((?P<href>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+# A text or address stops at the next bracket or parenthesis, so that each character is read
+# from one `[` only: read on to the next `]` or `)`, a line of 32,000 `[a](` took 95 s.
+# Lesson and media files have neither in their names.
+_IMAGE = re.compile(r"!\[(?P<alt>[^\[\]]*)\]\((?P<src>[^()\s]++)(?:\s+\"[^\"]*\")?\)")
+_LINK = re.compile(r"(?<!!)\[[^\[\]]*\]\((?P<href>[^()\s]++)(?:\s+\"[^\"]*\")?\)")
 _ALERT = re.compile(r"^> ?\[!(?P<kind>[A-Za-z]+)\]")
 _EXTERNAL = re.compile(r"^(https?:|mailto:)")
 

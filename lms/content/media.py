@@ -7,6 +7,7 @@ carry scripts, and served from the platform's origin it would run with a learner
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -56,6 +57,16 @@ MEDIA_TYPES: tuple[MediaType, ...] = (
 ALLOWED_NAMES = ", ".join(t.name for t in MEDIA_TYPES)
 # A sandbox for whatever a media response holds: nothing runs, nothing loads but itself.
 MEDIA_CSP = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
+# Markup that makes an image a web page as well (a polyglot): a GIF header followed by
+# `<script>` passes the check of its first bytes. Served here it stays an image (typed, nosniff,
+# sandboxed), but a copy served elsewhere, or saved and opened, would run as a page. Only long
+# enough pieces are looked for that compressed pixels hold one by chance rarely (a 5 MB photo
+# about once in 20,000); the XML of photo metadata (XMP) uses none of these names.
+_MARKUP = re.compile(
+    rb"<(?:script|html|body|iframe|object|embed|frameset|style|meta|form|!doctype)[\s/>]"
+    rb"|<svg(?:[\s/]+\w+=|>)|<\?xml-stylesheet|javascript:",
+    re.IGNORECASE,
+)
 
 
 def media_type(data: bytes) -> MediaType | None:
@@ -90,7 +101,20 @@ def media_problem(name: str, data: bytes) -> str | None:
             f"holds a {kind.name} file but its name has {written}: rename it to end in "
             f".{kind.extension} so that every copy of the course serves it as {kind.name}"
         )
+    markup = _MARKUP.search(data)
+    if markup:
+        found = markup[0].decode("ascii", "replace").strip()
+        return (
+            f"starts as a {kind.name} image but also holds web page markup ('{found}' at byte "
+            f"{markup.start()}), so that it could run as a page: open the picture in an image "
+            f"editor and export it again as {kind.name}"
+        )
     return None
+
+
+def servable_type(name: str, data: bytes) -> MediaType | None:
+    """The type to serve media file `name` as; None for a file `lms check` refuses."""
+    return media_type(data) if media_problem(name, data) is None else None
 
 
 def _looks_like(data: bytes) -> str:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 import markdown
+import markdown.htmlparser
 import nh3
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import STX
 
-from lms.content.limits import MAX_TREE_DEPTH, check_renderable, tree_too_deep
+from lms.content.limits import MAX_TREE_DEPTH, check_renderable, tree_too_deep, unclosed_links
 
 LESSON_FILE = re.compile(r"^(?P<num>\d+)-(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2})\.md$")
 _ALERT_START = re.compile(r"^> ?\[!(?P<kind>[A-Z]+)\]\s*$")
@@ -37,8 +40,10 @@ ALERT_TITLES = {
 }
 
 _TAGS = set(nh3.ALLOWED_TAGS) | {"section"}
+# `cite` (of blockquote, q, del and ins) is a URL that nh3 passes whatever its scheme, so that a
+# lesson could write `<q cite="javascript:...">`; Markdown never writes it and a lesson needs none.
 _ATTRIBUTES: dict[str, set[str]] = {
-    tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()
+    tag: set(attrs) - {"cite"} for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()
 }
 # Column alignment comes as `align` (see _converter), not as a style attribute, which the
 # platform's Content-Security-Policy would block: no style attribute survives sanitising.
@@ -141,6 +146,28 @@ def _expand_alerts(text: str, lang: str) -> str:
     return "\n".join(out)
 
 
+# How many characters the link patterns may read looking for the ends of link addresses, per
+# character of the document, and for any document. A document's links read each address once;
+# only a '(' that nothing closes is read to the end of the text, again for every such link.
+LINK_SCAN_PER_CHARACTER = 10
+LINK_SCAN_BASE = 100_000
+
+
+@dataclass
+class _ScanBudget:
+    """What is left of the characters link addresses may be searched through in one document."""
+
+    left: int = 0
+
+    def start(self, text: str) -> None:
+        self.left = LINK_SCAN_PER_CHARACTER * len(text) + LINK_SCAN_BASE
+
+    def spend(self, characters: int, data: str, index: int) -> None:
+        self.left -= characters
+        if self.left < 0:
+            raise unclosed_links(near=data[index : index + 40].split(STX)[0])
+
+
 class _PairedBrackets(LinkInlineProcessor):
     """`getText` of Python-Markdown's link patterns, pairing a text's brackets only once.
 
@@ -157,6 +184,21 @@ class _PairedBrackets(LinkInlineProcessor):
     _source: str = ""  # the text whose brackets were paired
     _closing: dict[int, int]  # distance from the end: of a `[` -> of its `]`
     _valid = 0  # the pairs hold for `_data` up to this distance from its end
+    budget: _ScanBudget  # shared by the link patterns of one converter
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        """Python-Markdown's address reading, within the document's budget.
+
+        Python-Markdown reads from a link's `(` to its `)`, and to the end of the text when
+        none closes it: for `[](` repeated 8,000 times, 15 s. An address found costs its
+        length, one never closed the rest of the text; past the budget the document is refused.
+        """
+        href, title, end, handled = super().getLink(data, index)
+        if handled:
+            self.budget.spend(end - index, data, index)
+        elif data.startswith("(", index):
+            self.budget.spend(len(data) - index, data, index)
+        return href, title, end, handled
 
     def getText(self, data: str, index: int) -> tuple[str, int, bool]:
         if index == 0 or data[index - 1] != "[":
@@ -194,7 +236,11 @@ _paired_classes: dict[type, type] = {}
 
 
 class _LinearLinkExtension(Extension):
-    """Gives every link and image pattern the bracket pairing of `_PairedBrackets`."""
+    """Gives every link and image pattern the bracket pairing and budget of `_PairedBrackets`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.budget = _ScanBudget()
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         for processor in md.inlinePatterns:
@@ -208,6 +254,65 @@ class _LinearLinkExtension(Extension):
                         f"Paired{kind.__name__}", (_PairedBrackets, kind), {}
                     )
                 processor.__class__ = paired
+            if isinstance(processor, _PairedBrackets):
+                processor.budget = self.budget
+
+
+# The longest start tag the HTML parser reads; a longer one is text (and sanitising removes
+# whatever tag it was). A lesson's tags are a few hundred characters at most.
+MAX_TAG_LENGTH = 2_000
+
+
+class _BoundedTagEnd:
+    """The HTML parser's pattern for the end of a start tag, reading a bounded stretch of text.
+
+    Python-Markdown finds raw HTML with its own copy of the standard library's HTML parser. For
+    a `<` and a letter that no `>` follows, that parser reads the rest of the text as the tag's
+    attributes, fails, and goes on from the next `<`: 10,000 `<http://x ` took 25 s. No tag can
+    end where no `>` follows, so there only the `<` and its letter are read; elsewhere at most
+    MAX_TAG_LENGTH characters are. The last `>` of the parser's text is kept per thread.
+    """
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self._last = threading.local()
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if self._no_tag_after(text, pos):
+            endpos = pos + 2  # `<` and a letter: the parser takes them as text
+        return self.pattern.match(text, pos, min(endpos, pos + MAX_TAG_LENGTH))
+
+    def _no_tag_after(self, text: str, pos: int) -> bool:
+        """Whether no `>` follows `pos` in `text`, so that no tag can end there."""
+        if getattr(self._last, "text", None) is not text:
+            self._last.text, self._last.close = text, text.rfind(">")
+        return bool(pos > self._last.close)
+
+
+class _EndTagClose(_BoundedTagEnd):
+    """The parser's search for the `>` of an end tag, which reads to the end of the text when
+    there is none: 25,000 `</a ` took 1.5 s. Where no `>` follows, it is not searched for."""
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if self._no_tag_after(text, pos):
+            return None
+        return self.pattern.search(text, pos, endpos)
+
+
+def _bound_tag_scanning() -> None:
+    """Install the bounded patterns in Python-Markdown's copy of the HTML parser (only there)."""
+    parser_module = vars(markdown.htmlparser)["htmlparser"]
+    # A parser without these patterns (newer Pythons changed them) is left as it is.
+    for name, bounded in (
+        ("locatestarttagend_tolerant", _BoundedTagEnd),
+        ("endendtag", _EndTagClose),
+    ):
+        pattern = getattr(parser_module, name, None)
+        if isinstance(pattern, re.Pattern):
+            setattr(parser_module, name, bounded(pattern))
+
+
+_bound_tag_scanning()
 
 
 class _DepthGuard(Treeprocessor):
@@ -222,8 +327,17 @@ class _DepthGuard(Treeprocessor):
         while stack:
             element, depth = stack.pop()
             if depth > MAX_TREE_DEPTH:
-                raise tree_too_deep(depth)
+                raise tree_too_deep(depth, near=_words_of(element))
             stack.extend((child, depth + 1) for child in element)
+
+
+def _words_of(element: ET.Element) -> str:
+    """Some of the text in or after `element` (placeholders left out), to find it by."""
+    for piece in element.itertext():
+        words = piece.split(STX)[0].strip()
+        if len(words) >= 3:
+            return words[:40]
+    return (element.tail or "").split(STX)[0].strip()[:40]
 
 
 class _DepthGuardExtension(Extension):
@@ -232,8 +346,17 @@ class _DepthGuardExtension(Extension):
         md.treeprocessors.register(_DepthGuard(md), "depth_guard", 19.5)
 
 
-def _converter(style: LinkStyle) -> markdown.Markdown:
-    return markdown.Markdown(
+@dataclass
+class _Converter:
+    """A Markdown converter and the budget its link patterns spend."""
+
+    markdown: markdown.Markdown
+    link_scan: _ScanBudget
+
+
+def _converter(style: LinkStyle) -> _Converter:
+    linear_links = _LinearLinkExtension()
+    converter = markdown.Markdown(
         # Last: it changes the link patterns every extension before it registered.
         extensions=[
             "extra",
@@ -241,7 +364,7 @@ def _converter(style: LinkStyle) -> markdown.Markdown:
             "toc",
             _LessonLinkExtension(style),
             _DepthGuardExtension(),
-            _LinearLinkExtension(),
+            linear_links,
         ],
         extension_configs={
             "toc": {"slugify": slugify_unicode, "toc_depth": "2-4"},
@@ -249,6 +372,7 @@ def _converter(style: LinkStyle) -> markdown.Markdown:
         },
         output_format="html",
     )
+    return _Converter(converter, linear_links.budget)
 
 
 def sanitise(html: str) -> str:
@@ -279,15 +403,16 @@ def finish(html: str) -> str:
 _converters = threading.local()
 
 
-def _reusable_converter(style: LinkStyle) -> markdown.Markdown:
+def _reusable_converter(style: LinkStyle) -> _Converter:
     """A converter per link style and thread: building one costs more than most conversions."""
-    cached: dict[LinkStyle, markdown.Markdown] | None = getattr(_converters, "by_style", None)
+    cached: dict[LinkStyle, _Converter] | None = getattr(_converters, "by_style", None)
     if cached is None:
         cached = _converters.by_style = {}
     converter = cached.get(style)
     if converter is None:
         converter = cached[style] = _converter(style)
-    return converter.reset()
+    converter.markdown.reset()
+    return converter
 
 
 # A wide table scrolls inside a box of its own instead of widening the page on a phone. The box
@@ -313,8 +438,9 @@ def _rendered(text: str, lang: str, style: LinkStyle) -> str:
     """
     check_renderable(text)
     converter = _reusable_converter(style)
+    converter.link_scan.start(text)
     try:
-        html = converter.convert(_expand_alerts(text, lang))
+        html = converter.markdown.convert(_expand_alerts(text, lang))
     except BaseException:
         # A conversion cut short leaves the converter's state half-built: never reuse it.
         _converters.by_style.pop(style, None)

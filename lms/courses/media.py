@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask import Response, abort
 
-from lms.content.media import media_headers, media_type
+from lms.content.media import media_headers, servable_type
 
 
 def media_response(data: bytes | None, file_name: str, *, max_age: int) -> Response:
-    """A media file served safely; 404 for a missing file or one outside the allow-list."""
-    kind = media_type(data) if data is not None else None
+    """A media file served safely; 404 for a missing file or one `lms check` refuses."""
+    kind = servable_type(file_name, data) if data is not None else None
     if data is None or kind is None:
-        # A file that fails the check (stored before it existed, say) is never served: as
-        # HTML or SVG it would run on the platform's origin.
+        # A file that fails the check (stored before it existed, or written into the database
+        # directly) is never served: as HTML or SVG it would run on the platform's origin.
         abort(404)
     response = Response(data, mimetype=kind.mimetype, headers=media_headers(kind, file_name))
     response.cache_control.max_age = max_age

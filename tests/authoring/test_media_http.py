@@ -32,16 +32,6 @@ def png_with_text_chunk() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def editor(
-    client: FlaskClient,
-    make_user: Callable[..., User],
-    login: Callable[..., Any],
-    course_version: int,
-) -> FlaskClient:
-    login(client, make_user(role=Role.INSTRUCTOR, ui_language="en"))
-    return client
-
 
 @pytest.fixture
 def spanish_editor(
