@@ -23,6 +23,16 @@ class ScoEntry:
     launch: str  # path of the launch page inside the zip
     files: tuple[str, ...]  # every file of the SCO, paths inside the zip
     pass_mark: int | None  # None for a module without a graded quiz
+    dependencies: tuple[str, ...] = ()  # slugs of the AssetEntry resources the SCO also loads
+
+
+@dataclass(frozen=True)
+class AssetEntry:
+    """Files several SCOs load (a shared runtime): a resource of its own, which the SCOs name as
+    a `<dependency>`, so each file is in the package once."""
+
+    slug: str
+    files: tuple[str, ...]
 
 
 def identifier(*parts: str) -> str:
@@ -53,14 +63,30 @@ def _item(sco: ScoEntry, version: ScormVersion) -> dict[str, Any]:
 
 
 def _resource(sco: ScoEntry, version: ScormVersion) -> dict[str, Any]:
-    return {"@identifier": identifier("RES", sco.slug), "@type": "webcontent",
-            f"@{TRAITS[version].scormtype_attribute}": "sco", "@href": sco.launch,
-            "file": [{"@href": path} for path in sco.files]}
+    resource = {"@identifier": identifier("RES", sco.slug), "@type": "webcontent",
+                f"@{TRAITS[version].scormtype_attribute}": "sco", "@href": sco.launch,
+                "file": [{"@href": path} for path in sco.files]}
+    if sco.dependencies:
+        # After the files: the CP schemas order a resource's children metadata, file, dependency.
+        resource["dependency"] = [{"@identifierref": identifier("RES", slug)}
+                                  for slug in sco.dependencies]
+    return resource
+
+
+def _asset_resource(asset: AssetEntry, version: ScormVersion) -> dict[str, Any]:
+    # No href: an asset that is never launched, only loaded by the SCOs that depend on it.
+    return {"@identifier": identifier("RES", asset.slug), "@type": "webcontent",
+            f"@{TRAITS[version].scormtype_attribute}": "asset",
+            "file": [{"@href": path} for path in asset.files]}
 
 
 def build_manifest(manifest_id: str, title: str, scos: Sequence[ScoEntry],
-                   version: ScormVersion) -> dict[str, Any]:
+                   version: ScormVersion, assets: Sequence[AssetEntry] = ()) -> dict[str, Any]:
     """The manifest as a dict in xmltodict's shape: CP namespace as default, literal prefixes."""
+    known = {asset.slug for asset in assets}
+    missing = sorted({slug for sco in scos for slug in sco.dependencies} - known)
+    if missing:
+        raise ValueError(f"SCOs depend on assets the manifest does not list: {', '.join(missing)}")
     traits = TRAITS[version]
     namespaces = {("@xmlns" if prefix == "" else f"@xmlns:{prefix}"): uri
                   for prefix, uri in traits.namespaces.items()}
@@ -76,7 +102,8 @@ def build_manifest(manifest_id: str, title: str, scos: Sequence[ScoEntry],
         "metadata": {"schema": "ADL SCORM", "schemaversion": traits.schemaversion},
         "organizations": {"@default": identifier("ORG", manifest_id),
                           "organization": organization},
-        "resources": {"resource": [_resource(sco, version) for sco in scos]},
+        "resources": {"resource": [*(_resource(sco, version) for sco in scos),
+                                   *(_asset_resource(asset, version) for asset in assets)]},
     }}
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import html
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -27,6 +26,7 @@ from lms.content.questions.ordering import Ordering
 from lms.content.questions.text import ShortText
 from lms.content.questions.truefalse import TrueFalse
 from lms.content.render import finish
+from scorm_export.moodle_answers import decimal_point_note, moodle_escape, short_answer_forms
 
 # The only grades Moodle accepts for an answer (question_bank::fraction_options_full): 1/q for
 # q <= 10, p/q for q <= 6, p/10 and 1/20, to 7 decimals, their negatives, 0 and -1.
@@ -66,7 +66,7 @@ def quiz_to_moodle_xml(
         have = ", ".join(sorted(quiz.texts))
         raise MoodleXmlError(f"{module.folder}: the quiz has no '{lang}' version (it has {have})")
     text = quiz.texts[lang]
-    context = _Context(text.path, module.folder, media or {})
+    context = _Context(text.path, module.folder, lang, media or {})
     root = Element("quiz")
     root.append(_category(module, lang))
     for question in text.questions:
@@ -92,13 +92,6 @@ def plain_text(html_text: str) -> str:
     return " ".join("".join(parser.parts).split())
 
 
-def accent_free(text: str) -> str:
-    """The text without its accents ('asílo' -> 'asilo'), keeping case and punctuation."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", bare)
-
-
 class _PlainText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -121,6 +114,7 @@ class _Context:
 
     path: str
     folder: str
+    lang: str
     media: Mapping[str, bytes]
 
     def where(self, question: Question) -> str:
@@ -206,11 +200,14 @@ def _category(module: Module, lang: str) -> Element:
     return element
 
 
-def _header(question: Question, context: _Context, qtype: str) -> Element:
-    """The parts every question type shares: name, text, explanation, points and id."""
+def _header(question: Question, context: _Context, qtype: str, note_html: str = "") -> Element:
+    """The parts every question type shares: name, text, explanation, points and id.
+
+    `note_html` follows the question text: what a learner must know to answer in Moodle.
+    """
     element = Element("question", {"type": qtype})
     _text(SubElement(element, "name"), _name(question))
-    element.append(context.html("questiontext", question.stem_html, question))
+    element.append(context.html("questiontext", question.stem_html + note_html, question))
     element.append(context.html("generalfeedback", question.explanation_html, question))
     _value(element, "defaultgrade", _decimal(question.points))
     # Moodle's own defaults; a penalty only applies to retries in interactive mode.
@@ -298,36 +295,19 @@ def _true_false(question: TrueFalse, context: _Context) -> Element:
     return element
 
 
-def short_answer_forms(question: ShortText) -> list[str]:
-    """The answers Moodle needs to accept what we accept, with `*` escaped (Moodle's wildcard).
-
-    Moodle's short answer ignores case (usecase 0) and surrounding spaces but not accents, so
-    each loose answer also comes without its accents.
-    """
-    forms: list[str] = []
-    seen: set[str] = set()
-    for accepted in question.accepted:
-        candidates = [accepted] if question.exact else [accepted, accent_free(accepted)]
-        for candidate in candidates:
-            form = candidate.strip() if question.exact else " ".join(candidate.split())
-            key = form if question.exact else form.lower()
-            if form and key not in seen:
-                seen.add(key)
-                forms.append(form.replace("*", "\\*"))
-    return forms
-
-
 def _short_answer(question: ShortText, context: _Context) -> Element:
     element = _header(question, context, "shortanswer")
     _value(element, "usecase", "1" if question.exact else "0")
     for form in short_answer_forms(question):
-        answer = _plain_answer(element, "100", form)
+        answer = _plain_answer(element, "100", moodle_escape(form))
         answer.append(context.html("feedback", "", question))
     return element
 
 
 def _numerical(question: Numeric, context: _Context) -> Element:
-    element = _header(question, context, "numerical")
+    # Moodle reads "25,9" as 259 where the learner's language writes decimals with a point.
+    note = decimal_point_note(question, context.lang)
+    element = _header(question, context, "numerical", note)
     for low, high in question.intervals:
         answer = _plain_answer(element, "100", _decimal((low + high) / 2))
         answer.append(context.html("feedback", "", question))

@@ -2,7 +2,8 @@
 
 Contract for the package builder:
 
-    render_sco(module, media, scorm_version="1.2" | "2004", lang="es" | "en") -> dict[str, bytes]
+    render_sco(module, media, scorm_version="1.2" | "2004", lang="es" | "en",
+               shared_runtime=None | "../runtime/") -> dict[str, bytes]
 
 - `module` is an `lms.content.Module` as `build_course`/`load_course` give it (any link style:
   links between lessons are turned into in-page anchors here). `lang` must be one of its
@@ -13,6 +14,9 @@ Contract for the package builder:
   `index.html` (the launch page, first), the runtime `sco.css`, `grade.js`, `review.js`,
   `scorm-api.js` and `sco.js`, then the media in path order. The same input always gives the
   same bytes.
+- With `shared_runtime` the page loads the runtime from that folder (relative to the SCO's) and
+  the runtime files are left out of the result; `runtime_files()` gives them, to be shipped once
+  for every SCO of a package.
 
 The page holds the module introduction, every lesson and the quiz, shown one page at a time with
 a table of contents (all of it readable in order without JavaScript). It finds the LMS's API
@@ -27,6 +31,6 @@ report (Moodle's among them) lists every interaction alongside the graded questi
 without an LMS, it runs and says that progress is not being recorded.
 """
 
-from scorm_export.sco.build import RUNTIME_FILES, render_sco
+from scorm_export.sco.build import RUNTIME_FILES, render_sco, runtime_files
 
-__all__ = ["RUNTIME_FILES", "render_sco"]
+__all__ = ["RUNTIME_FILES", "render_sco", "runtime_files"]

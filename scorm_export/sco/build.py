@@ -19,6 +19,11 @@ def runtime_file(name: str) -> bytes:
     return files("scorm_export.sco").joinpath("runtime", name).read_bytes()
 
 
+def runtime_files() -> dict[str, bytes]:
+    """The runtime every SCO page loads, keyed by file name, in load order."""
+    return {name: runtime_file(name) for name in RUNTIME_FILES}
+
+
 def _check_media_path(path: str) -> None:
     parts = PurePosixPath(path).parts
     if (
@@ -55,14 +60,24 @@ def render_sco(
     *,
     scorm_version: Literal["1.2", "2004"],
     lang: str,
+    shared_runtime: str | None = None,
 ) -> dict[str, bytes]:
-    """Every file of the module's SCO, keyed by its path relative to the SCO's folder."""
+    """Every file of the module's SCO, keyed by its path relative to the SCO's folder.
+
+    With `shared_runtime` (a folder relative to the SCO's, such as "../runtime/") the page loads
+    the runtime from there and the runtime files are left out: a package of several SCOs ships
+    them once (see `runtime_files`).
+    """
     if scorm_version not in VERSIONS:
         raise ValueError(f"SCORM version '{scorm_version}' is not supported: use '1.2' or '2004'")
     _check_language(module, lang)
     for path in media:
         _check_media_path(path)
-    out = {"index.html": render_page(module, scorm_version, lang).encode()}
-    out.update((name, runtime_file(name)) for name in RUNTIME_FILES)
+    if shared_runtime is not None and not shared_runtime.endswith("/"):
+        raise ValueError(f"shared runtime folder '{shared_runtime}' must end with '/'")
+    page = render_page(module, scorm_version, lang, shared_runtime or "")
+    out = {"index.html": page.encode()}
+    if shared_runtime is None:
+        out.update(runtime_files())
     out.update((path, bytes(media[path])) for path in sorted(media))
     return out

@@ -115,8 +115,9 @@ def _data(lessons: list[LessonPage], quiz: QuizPage | None, version: str, lang: 
     return Markup(escaped)  # nosec B704  # JSON with every `<` escaped
 
 
-def render_page(module: Module, version: str, lang: str) -> str:
-    """The launch page of a module's SCO."""
+def render_page(module: Module, version: str, lang: str, runtime: str = "") -> str:
+    """The launch page of a module's SCO; `runtime` is the folder of the runtime files relative to
+    the page ("" for beside it, "../runtime/" for a runtime shared by several SCOs)."""
     lessons = [LessonPage(lesson_page(one.slug), one.texts[lang]) for one in module.lessons]
     quiz = None
     if module.quiz:
@@ -139,6 +140,7 @@ def render_page(module: Module, version: str, lang: str) -> str:
         lessons=lessons,
         quiz=quiz,
         intro=INTRO_PAGE,
+        runtime=runtime,
         t=LABELS[lang],
         labels=RUNTIME_LABELS[lang],
         html=html,

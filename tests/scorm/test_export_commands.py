@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
 from tests.content.helpers import small_course, write_tree
@@ -64,3 +68,26 @@ def test_moodle_xml_one_file_per_quiz(app: Flask, tmp_path: Path) -> None:
     assert [p.name for p in out.iterdir()] == ["02-international-protection-quiz-en.xml"]
     written = out / "02-international-protection-quiz-en.xml"
     assert written.read_bytes().startswith(b"<?xml")
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.parametrize(("kind", "options"), [
+    ("scorm", ["1", "--version", "2004"]),
+    ("scorm", ["--course"]),
+    ("moodle-xml", ["1", "2"]),
+])
+def test_exported_files_are_readable_by_all(app: Flask, tmp_path: Path, usual_umask: None,
+                                            kind: str, options: list[str]) -> None:
+    out = tmp_path / "out"
+    code, output = run(app, kind, *options, "--source", str(MODULES), "--out", str(out))
+    assert code == 0, output
+    written = sorted(out.iterdir())
+    assert written and {stat.filemode(p.stat().st_mode) for p in written} == {"-rw-r--r--"}

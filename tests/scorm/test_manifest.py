@@ -7,7 +7,7 @@ import re
 import pytest
 import xmltodict
 
-from scorm_export.manifest import ScoEntry, build_manifest, manifest_xml
+from scorm_export.manifest import AssetEntry, ScoEntry, build_manifest, manifest_xml
 from scorm_export.versions import TRAITS
 from tests.scorm.validation import xsd_errors
 
@@ -78,3 +78,31 @@ def test_pass_mark_becomes_mastery_score_and_scaled_passing_score() -> None:
 
 def test_same_input_gives_the_same_bytes() -> None:
     assert manifest("2004") == manifest("2004")
+
+
+RUNTIME = AssetEntry("shared-runtime", ("runtime/sco.js", "runtime/sco.css"))
+SHARING = (
+    ScoEntry("one", "1. One", "01-one/index.html", ("01-one/index.html",), 70, ("shared-runtime",)),
+    ScoEntry("two", "2. Two", "02-two/index.html", ("02-two/index.html",), None,
+             ("shared-runtime",)),
+)
+
+
+@pytest.mark.parametrize("version", ["1.2", "2004"])
+def test_shared_files_are_an_asset_resource_the_scos_depend_on(version: str) -> None:
+    xml = manifest_xml(build_manifest("iacim.test.es", "Title", SHARING, version, [RUNTIME]))  # type: ignore[arg-type]
+    assert xsd_errors(xml, version) == []
+    text = xml.decode()
+    assert text.count('<dependency identifierref="RES-shared-runtime">') == 2
+    attribute = TRAITS[version].scormtype_attribute  # type: ignore[index]
+    assert text.count(f'{attribute}="asset"') == 1 and text.count(f'{attribute}="sco"') == 2
+    # Items launch SCOs only: the asset has no item and no href.
+    parsed = xmltodict.parse(xml)["manifest"]
+    items = parsed["organizations"]["organization"]["item"]
+    assert [i["@identifierref"] for i in items] == ["RES-one", "RES-two"]
+    assert "@href" not in parsed["resources"]["resource"][-1]
+
+
+def test_a_dependency_on_an_unlisted_asset_is_refused() -> None:
+    with pytest.raises(ValueError, match="shared-runtime"):
+        build_manifest("iacim.test.es", "Title", SHARING, "1.2")

@@ -20,10 +20,16 @@ from lms.content.questions.numeric import Numeric
 from lms.content.questions.ordering import Ordering
 from lms.content.questions.text import ShortText
 from lms.content.questions.truefalse import TrueFalse
+from scorm_export.moodle_answers import (
+    DECIMAL_POINT_NOTE,
+    MAX_SHORT_ANSWERS,
+    accent_free,
+    decimal_point_note,
+    short_answer_forms,
+)
 from scorm_export.moodle_xml import (
     MOODLE_FRACTIONS,
     MoodleXmlError,
-    accent_free,
     moodle_fraction,
     moodle_xml_name,
     plain_text,
@@ -188,17 +194,48 @@ def moodle_choice(question: ET.Element, chosen: set[int]) -> float:
     return min(1.0, max(0.0, sum(shares[i] for i in chosen)))
 
 
+PHP_TRIM = " \t\n\r\0\x0b"  # what PHP's trim() removes: ASCII blanks only, never NBSP
+
+
+def compare_string_with_wildcard(string: str, pattern: str, ignorecase: bool) -> bool:
+    """question/type/shortanswer/question.php, qtype_shortanswer_question's function of that
+    name: both sides NFC, the pattern split on unescaped runs of `*` (each run `.*`), `\\*` a
+    literal star, the whole trimmed response matched, case ignored on request. Nothing else is
+    folded: accents, inner spaces and punctuation must be as in the pattern."""
+    pattern = unicodedata.normalize("NFC", pattern)
+    string = unicodedata.normalize("NFC", string)
+    bits = re.split(r"(?<!\\)\*+", pattern)
+    regexp = ".*".join(re.escape(bit.replace("\\*", "*")) for bit in bits)
+    flags = re.IGNORECASE if ignorecase else 0
+    return re.fullmatch(regexp, string.strip(PHP_TRIM), flags) is not None
+
+
 def moodle_short_answer(question: ET.Element, response: str) -> float:
-    """qtype_shortanswer: NFC, trimmed, `*` a wildcard, case folded when usecase is 0."""
-    flags = re.IGNORECASE if question.findtext("usecase") == "0" else 0
-    given = unicodedata.normalize("NFC", response).strip()
+    """qtype_shortanswer: the first answer that matches (PARAM_RAW_TRIMMED response) grades."""
+    ignorecase = question.findtext("usecase") == "0"
+    given = response.strip(PHP_TRIM)
     for answer in question.findall("answer"):
-        pattern = unicodedata.normalize("NFC", answer.findtext("text") or "")
-        bits = re.split(r"(?<!\\)\*+", pattern)
-        regexp = ".*".join(re.escape(bit.replace("\\*", "*")) for bit in bits)
-        if re.fullmatch(regexp, given, flags):
+        if compare_string_with_wildcard(given, answer.findtext("text") or "", ignorecase):
             return float(answer.get("fraction", "0")) / 100
     return 0.0
+
+
+def moodle_literal(answer: str) -> str:
+    """What a learner types to match an exported answer: its escaped stars as plain stars."""
+    return answer.replace("\\*", "*")
+
+
+def moodle_number(response: str, decsep: str, thousandssep: str) -> float | None:
+    """qtype_numerical_answer_processor::apply_units (no units), with the separators of the
+    learner's language pack (langconfig `decsep`, `thousandssep`)."""
+    response = response.replace(" ", "")
+    if "." in response or response.count(",") > 1:
+        response = response.replace(",", "")
+    else:  # PHP's str_replace with arrays: one replacement after the other
+        for search, replace in ((thousandssep, ""), (decsep, "."), (",", ".")):
+            response = response.replace(search, replace)
+    number = re.match(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?", response)
+    return float(number[0]) if number else None
 
 
 def moodle_numerical(question: ET.Element, value: float) -> float:
@@ -230,12 +267,49 @@ def grades_true_false(question: TrueFalse, xml: ET.Element) -> None:
         assert float(answer.get("fraction", "")) / 100 == question.grade(value).fraction
 
 
+# Quotes learners put around a term, which we ignore (lms.content.questions.text.loose).
+TYPED_QUOTES = (('"', '"'), ("«", "»"), ("“", "”"))
+
+
+def typed_variants(question: ShortText, accepted: str, complete: bool) -> list[str]:
+    """What learners type for an accepted answer that we accept and Moodle must too: a final
+    full stop, double quotes, no accents and, unless the export stopped at its limit of answers
+    (which leaves these out first), a doubled space."""
+    bare = accent_free(accepted)
+    variants = [f"{accepted}.", f"{bare}.", f"{bare.upper()}."]
+    variants += [
+        f"{left}{form}{right}" for form in (accepted, bare) for left, right in TYPED_QUOTES
+    ]
+    if complete:
+        variants += [f"{accepted[:i]} {accepted[i:]}" for i, c in enumerate(accepted) if c == " "]
+    return variants
+
+
 def grades_short_answer(question: ShortText, xml: ET.Element) -> None:
     for accepted in question.accepted:
         bare = accent_free(accepted)
-        for response in (accepted, accepted.upper(), f"  {bare.lower()} ", bare, "zzz"):
+        for response in (
+            accepted, accepted.upper(), f"  {bare.lower()} ", bare, "zzz",
+            f"{accepted} x", f"x {accepted}", f"{accepted}.x", f"{bare}!x",
+        ):  # fmt: skip
             ours = question.grade(response).fraction
             assert moodle_short_answer(xml, response) == ours, (question.id, response)
+    # Moodle never accepts what we mark wrong: every answer it holds, in any case where it
+    # ignores case, is right here.
+    forms = [moodle_literal(a.findtext("text") or "") for a in xml.findall("answer")]
+    for form in forms:
+        cases = (form,) if question.exact else (form, form.upper(), form.lower())
+        for response in cases:
+            assert question.grade(response).correct, (question.id, response)
+    if question.exact:
+        assert forms == list(dict.fromkeys(a.strip() for a in question.accepted))
+        return
+    # And it accepts what learners commonly type around an answer that we accept.
+    complete = len(forms) < MAX_SHORT_ANSWERS
+    for accepted in question.accepted:
+        for response in typed_variants(question, accepted, complete):
+            assert question.grade(response).correct, (question.id, response)
+            assert moodle_short_answer(xml, response) == 1, (question.id, response)
 
 
 def grades_numeric(question: Numeric, xml: ET.Element) -> None:
@@ -304,7 +378,10 @@ def assert_well_formed_bank(module: Module, lang: str, data: bytes) -> None:
         stem = xml.find("questiontext")
         assert stem is not None and stem.get("format") == "html"
         if "<img" not in question.stem_html:
-            assert text_of(stem) == question.stem_html
+            # The question text is ours, with the decimal-point note under a numeric question
+            # whose right answers have decimals (Moodle may read a decimal comma otherwise).
+            note = decimal_point_note(question, lang) if isinstance(question, Numeric) else ""
+            assert text_of(stem) == question.stem_html + note
         assert text_of(xml.find("generalfeedback")) == question.explanation_html
         assert [text_of(h) for h in xml.findall("hint")] == list(question.hints_html)
         for answer in xml.findall("answer"):
@@ -458,7 +535,7 @@ def test_short_answer_adds_accent_free_forms_and_escapes_wildcards(
 ) -> None:
     q = bank["m1-q4"]
     assert q.findtext("usecase") == "0"
-    assert [a.findtext("text") for a in q.findall("answer")] == [
+    assert [a.findtext("text") for a in q.findall("answer")][:5] == [
         "no devolución",
         "no devolucion",
         "non-refoulement",
@@ -469,6 +546,64 @@ def test_short_answer_adds_accent_free_forms_and_escapes_wildcards(
     assert moodle_short_answer(q, "asilo*") == 1 and moodle_short_answer(q, "asilo x") == 0
 
 
+def test_short_answer_adds_full_stop_quoted_and_double_space_forms(
+    bank: dict[str, ET.Element],
+) -> None:
+    # After the answers as written and without accents: each with a full stop, each in three
+    # kinds of double quotes, then each answer as written with one of its spaces doubled.
+    answers = [a.findtext("text") for a in bank["m1-q4"].findall("answer")]
+    assert answers[5:] == [
+        "no devolución.",
+        "no devolucion.",
+        "non-refoulement.",
+        "Asílo\\*.",
+        "Asilo\\*.",
+        '"no devolución"',
+        "«no devolución»",
+        "“no devolución”",
+        '"no devolucion"',
+        "«no devolucion»",
+        "“no devolucion”",
+        '"non-refoulement"',
+        "«non-refoulement»",
+        "“non-refoulement”",
+        '"Asílo\\*"',
+        "«Asílo\\*»",
+        "“Asílo\\*”",
+        '"Asilo\\*"',
+        "«Asilo\\*»",
+        "“Asilo\\*”",
+        "no  devolución",
+    ]
+    q = bank["m1-q4"]
+    # Without these forms Moodle marks wrong what we accept (measured on Moodle 4.5).
+    for typed in ("No devolución.", "«no devolución»", "no  devolución", '"asilo*"'):
+        assert moodle_short_answer(q, typed) == 1, typed
+    # What we do not accept stays wrong in Moodle too: no wildcard stands in for the variants.
+    for typed in ("no devolución x", "«no» devolución", "no   devolución", "asilo*x"):
+        assert moodle_short_answer(q, typed) == 0, typed
+
+
+def test_short_answer_forms_stop_at_the_limit_but_keep_every_answer(module: Module) -> None:
+    words = "the protection of the rights of all migrant workers and members of their families"
+    answers = "\n".join(f"= Comité {i} on {words}" for i in range(12))
+    block = f"::: quiz {{#m1-q1}}\nName the committee.\n\n{answers}\n:::\n"
+    many = small(**{"quiz.es.md": quiz(block), "quiz.en.md": quiz(block)})
+    question = many.quiz.texts["en"].questions[0]  # type: ignore[union-attr]
+    assert isinstance(question, ShortText)
+    forms = short_answer_forms(question)
+    assert len(forms) == MAX_SHORT_ANSWERS
+    # The answers as written and without accents come first, whatever is left out after.
+    assert forms[:24] == [form for a in question.accepted for form in (a, accent_free(a))]
+    xml = by_id(export(many))["m1-q1"]
+    assert [moodle_literal(a.findtext("text") or "") for a in xml.findall("answer")] == forms
+    # Every form kept is right here; past the limit, the quotes of the last answers are left out.
+    assert all(question.grade(form).correct for form in forms)
+    assert moodle_short_answer(xml, f"Comite 11 on {words}.") == 1
+    assert moodle_short_answer(xml, f'"Comité 0 on {words}"') == 1
+    assert moodle_short_answer(xml, f"«Comite 11 on {words}»") == 0
+
+
 def test_exact_short_answer_is_case_sensitive_without_variants(
     bank: dict[str, ET.Element],
 ) -> None:
@@ -476,6 +611,69 @@ def test_exact_short_answer_is_case_sensitive_without_variants(
     assert q.findtext("usecase") == "1"
     assert [a.findtext("text") for a in q.findall("answer")] == ["ACNUR"]
     assert moodle_short_answer(q, "ACNUR") == 1 and moodle_short_answer(q, "acnur") == 0
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_numeric_with_decimals_asks_for_a_decimal_point_in_the_bank_language(
+    module: Module, lang: str
+) -> None:
+    q = by_id(export(module, lang))["m1-q6"]  # accepts 3.65 to 3.75
+    wording = DECIMAL_POINT_NOTE[lang].format(example="12.5")
+    stem = "<p>In what year was the Convention adopted, or when was its Protocol?</p>"
+    assert text_of(q.find("questiontext")) == f"{stem}<p><em>{wording}</em></p>"
+
+
+def numeric_module(answers: str) -> Module:
+    block = f"::: quiz {{#m1-q1}}\nHow many?\n\n{answers}\n:::\n"
+    return small(**{"quiz.es.md": quiz(block), "quiz.en.md": quiz(block)})
+
+
+def test_numeric_with_whole_numbers_only_keeps_its_text() -> None:
+    q = by_id(export(numeric_module("= 1951\n= 2024")))["m1-q1"]
+    assert text_of(q.find("questiontext")) == "<p>How many?</p>"
+
+
+@pytest.mark.parametrize(
+    ("answers", "example"),
+    [("= 25,9 ± 0,05", "12.5"), ("= 12.5", "3.75"), ("= 0..20", "21.5"), ("= -40..-30.5", "12.5")],
+)
+def test_the_decimal_example_is_never_a_right_answer(answers: str, example: str) -> None:
+    module = numeric_module(answers)
+    question = module.quiz.texts["en"].questions[0]  # type: ignore[union-attr]
+    q = by_id(export(module))["m1-q1"]
+    assert f"for example {example}.</em></p>" in text_of(q.find("questiontext"))
+    assert not question.grade(example).correct
+
+
+def moodle_flags_thousands(response: str, thousandssep: str) -> bool:
+    """qtype_numerical_answer_processor::contains_thousands_seaparator: such a response is
+    saved as incomplete (is_complete_response) though still graded at the end."""
+    return thousandssep in (".", ",") and thousandssep in response
+
+
+@pytest.mark.parametrize(
+    ("decsep", "thousandssep", "comma_read", "point_flagged"),
+    [
+        (".", ",", 259, False),  # lang/en/langconfig.php
+        (",", ".", 25.9, True),  # the Spanish (es) pack
+        (".", " ", 25.9, False),  # English with thousandssep customised to a space
+    ],
+)
+def test_a_decimal_point_is_read_as_one_in_every_moodle_language(
+    decsep: str, thousandssep: str, comma_read: float, point_flagged: bool
+) -> None:
+    assert moodle_number("25,9", decsep, thousandssep) == comma_read
+    assert moodle_number("25.9", decsep, thousandssep) == 25.9
+    assert moodle_number("25.9 %", decsep, thousandssep) == 25.9  # "%" is left as a unit
+    assert moodle_flags_thousands("25.9", thousandssep) is point_flagged
+    # So every right answer of a shipped numeric question, written as the note asks, is graded
+    # as the number we grade, whichever language the learner uses Moodle in.
+    for quiz_text in (m.quiz.texts["en"] for m in SHIPPED.modules if m.quiz):
+        for question in quiz_text.questions:
+            if isinstance(question, Numeric):
+                written = question.correct_response()
+                value = moodle_number(written, decsep, thousandssep)
+                assert value is not None and question.grade(repr(value)).correct, written
 
 
 def test_numeric_intervals_become_midpoint_and_tolerance(bank: dict[str, ET.Element]) -> None:
@@ -519,7 +717,7 @@ def test_html_special_characters_and_the_cdata_terminator_survive(module: Module
     assert text_of(q.find("questiontext")) == question.stem_html
     assert "]]&gt;" in question.stem_html and "&amp;" in question.stem_html
     assert text_of(q.find("name")) == "m1-q9 · What does ]]> & bold a < b …"
-    assert [a.findtext("text") for a in q.findall("answer")] == ["a]]>b & <c>"]
+    assert [a.findtext("text") for a in q.findall("answer")][:2] == ["a]]>b & <c>", "a]]>b & <c>."]
     assert b"]]]]><![CDATA[>" in data  # the terminator split across two CDATA sections
 
 
@@ -577,3 +775,13 @@ def test_the_guide_maps_every_question_type_and_lists_moodle_grades() -> None:
     numbers = [float(n) for n in re.split(r",\s+|\s+and\s+", listed[1])]
     grades = [f * 100 for f in sorted(MOODLE_FRACTIONS, reverse=True) if f > 0]
     assert numbers == pytest.approx(grades, abs=1e-9)
+
+
+def test_the_guide_lists_the_grading_differences_and_what_the_export_writes() -> None:
+    guide = GUIDE.read_text(encoding="utf-8")
+    section = guide.split("## Grading differences you must know before importing", 1)[1]
+    for source in ("compare_string_with_wildcard", "apply_units", "decsep", "thousandssep"):
+        assert source in section, source
+    assert f"**{MAX_SHORT_ANSWERS} answers**" in section
+    for wording in DECIMAL_POINT_NOTE.values():
+        assert f"*{wording.format(example='12.5')}*" in section

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import stat
+import subprocess
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import xmltodict
 
 from lms.content import Course, build_course
-from scorm_export.package import course_package, module_package, write_atomically
+from scorm_export.package import (
+    COURSE_TITLES,
+    course_package,
+    module_package,
+    package_files,
+    write_atomically,
+    zip_bytes,
+)
+from scorm_export.sco import RUNTIME_FILES
 from tests.scorm.shared import moodle_checker, shared_path
 from tests.scorm.validation import xsd_errors
 from tests.shipped import COURSE, FILES, PROBLEMS
@@ -114,3 +127,89 @@ def test_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
         write_atomically(b"data", occupied)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["package.zip"]
     assert list(occupied.iterdir()) == []
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_course_package_ships_the_runtime_once_as_a_shared_dependency(version: str) -> None:
+    course, files = shipped()
+    built = course_package(files, course, version=version, lang="en")  # type: ignore[arg-type]
+    names = names_of(built.data)
+    for runtime in RUNTIME_FILES:
+        assert [n for n in names if n.rsplit("/", 1)[-1] == runtime] == [f"runtime/{runtime}"]
+    archive = zipfile.ZipFile(io.BytesIO(built.data))
+    for module in course.modules:
+        page = archive.read(f"{module.folder}/index.html").decode()
+        assert all(f'"../runtime/{runtime}"' in page for runtime in RUNTIME_FILES)
+    manifest = xmltodict.parse(manifest_of(built.data), force_list=("resource", "file",
+                                                                     "dependency"))["manifest"]
+    resources = {r["@identifier"]: r for r in manifest["resources"]["resource"]}
+    shared = resources.pop("RES-shared-runtime")
+    assert shared[f"@adlcp:{'scormtype' if version == '1.2' else 'scormType'}"] == "asset"
+    assert "@href" not in shared
+    assert [f["@href"] for f in shared["file"]] == sorted(f"runtime/{n}" for n in RUNTIME_FILES)
+    # Every SCO names the shared runtime (the schemas type identifierref as a plain string).
+    assert len(resources) == 6
+    assert all([d["@identifierref"] for d in r["dependency"]] == ["RES-shared-runtime"]
+               for r in resources.values())
+    # Smaller than six copies: the same package built with one runtime per SCO folder.
+    copies = zip_bytes(package_files(files, course.modules, version=version, lang="en",  # type: ignore[arg-type]
+                                     manifest_id="iacim.course.en", title=COURSE_TITLES["en"]))
+    runtime_size = len(zip_bytes({n: archive.read(f"runtime/{n}") for n in RUNTIME_FILES}))
+    assert len(copies) - len(built.data) > 4 * runtime_size
+
+
+def test_module_package_keeps_its_runtime_beside_its_page() -> None:
+    course, files = shipped()
+    built = module_package(files, course.modules[0], version="2004", lang="en")
+    folder = course.modules[0].folder
+    assert {f"{folder}/{n}" for n in RUNTIME_FILES} <= set(names_of(built.data))
+    assert b"dependency" not in manifest_of(built.data)
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def test_written_files_are_readable_by_all_under_the_usual_umask(
+    tmp_path: Path, umask_022: None
+) -> None:
+    destination = tmp_path / "package.zip"
+    write_atomically(b"data", destination)
+    assert stat.S_IMODE(destination.stat().st_mode) == 0o644
+    write_atomically(b"more", destination)  # replacing a file gives the same mode
+    assert stat.S_IMODE(destination.stat().st_mode) == 0o644
+    assert destination.read_bytes() == b"more"
+    assert [p.name for p in tmp_path.iterdir()] == ["package.zip"]
+
+
+def test_written_files_follow_a_stricter_umask(tmp_path: Path) -> None:
+    previous = os.umask(0o077)
+    try:
+        write_atomically(b"data", tmp_path / "private.zip")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "private.zip").stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("kind", ["module", "course"])
+def test_zip_entries_are_regular_files_readable_by_all(kind: str, tmp_path: Path) -> None:
+    course, files = shipped()
+    built = (module_package(files, course.modules[2], version="1.2", lang="es") if kind == "module"
+             else course_package(files, course, version="1.2", lang="es"))
+    infos = zipfile.ZipFile(io.BytesIO(built.data)).infolist()
+    assert infos and all(i.create_system == 3 for i in infos)  # Unix: the mode below is read
+    assert {stat.filemode(i.external_attr >> 16) for i in infos} == {"-rw-r--r--"}
+    if shutil.which("unzip") is None:
+        return
+    # Info-ZIP's unzip gives each file the mode its entry carries, whatever the umask.
+    archive = tmp_path / built.file_name
+    archive.write_bytes(built.data)
+    out = tmp_path / "out"
+    subprocess.run(["sh", "-c", 'umask 077 && unzip -q "$0" -d "$1"', archive, out], check=True)
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in out.rglob("*") if p.is_file()}
+    assert modes == {0o644}

@@ -61,3 +61,33 @@ def test_loose_matching_and_numbers_agree_on_every_character() -> None:
     assert [t for t, g in zip(texts, got[0], strict=True) if loose(t) != g] == []
     assert [n for n, g in zip(numbers, got[1], strict=True) if parse_learner_number(n) != g] == []
 
+
+
+def test_a_number_too_long_for_a_2004_numeric_response_is_recorded_in_full_as_fill_in() -> None:
+    q = {"id": "q", "type": "numeric", "points": 1, "intervals": [[1951, 1951]]}
+    responses = ["1951", "99999", "123456", "-1 234 567,25", "99999.5", "0.0000000000000000001"]
+    got = run_node(
+        "return input.responses.map((r) => ['1.2', '2004'].map("
+        "(v) => G.interactionRecord(input.q, 'numeric', r, v)));",
+        {"q": q, "responses": responses},
+    )
+    assert got == [
+        [{"type": "numeric", "response": "1951"}, {"type": "numeric", "response": "1951"}],
+        [{"type": "numeric", "response": "99999"}, {"type": "numeric", "response": "99999"}],
+        # Moodle's 2004 decimal has at most 5 integer digits: the answer is kept as text.
+        [{"type": "numeric", "response": "123456"}, {"type": "fill-in", "response": "123456"}],
+        [
+            {"type": "numeric", "response": "-1234567.25"},
+            {"type": "fill-in", "response": "-1234567.25"},
+        ],
+        [{"type": "numeric", "response": "99999.5"}, {"type": "numeric", "response": "99999.5"}],
+        # More than 18 decimals fits neither version's decimal: the learner's own text is kept.
+        [
+            {"type": "fill-in", "response": "0.0000000000000000001"},
+            {"type": "fill-in", "response": "0.0000000000000000001"},
+        ],
+    ]
+    other = {"id": "t", "type": "text", "points": 1, "accepted": ["x"], "exact": False}
+    assert run_node(
+        "return G.interactionRecord(input, 'fill-in', '', '2004');", other
+    ) == {"type": "fill-in", "response": None}

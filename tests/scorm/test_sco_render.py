@@ -237,3 +237,16 @@ def test_rewrite_scopes_ids_and_points_links_inside_the_sco() -> None:
         '<a href="https://example.org/?a=1&amp;b=2" title="a&gt;b" target="_blank">z</a>'
         '<a href="media/x.pdf" target="_blank">m</a><img alt="map" src="media/map.png">'
     )
+
+
+def test_a_shared_runtime_is_loaded_from_its_folder_and_left_out() -> None:
+    module = shipped()[0]
+    files = render_sco(module, {"media/a.png": b"x"}, scorm_version="2004", lang="en",
+                       shared_runtime="../runtime/")
+    assert list(files) == ["index.html", "media/a.png"]
+    page = Page(files["index.html"].decode())
+    loaded = [a.get("src") or a.get("href", "") for t in ("script", "link")
+              for a in page.all(t) if a.get("src") or t == "link"]
+    assert sorted(loaded) == sorted(f"../runtime/{name}" for name in RUNTIME_FILES)
+    with pytest.raises(ValueError, match="must end with '/'"):
+        render_sco(module, {}, scorm_version="1.2", lang="en", shared_runtime="../runtime")

@@ -58,12 +58,15 @@ class Launch:
     """One session of a SCO inside a host page, from launch to whatever the test does."""
 
     def __init__(self, page: Any, site: Site, version: str, module: Module,
-                 launch: dict[str, Any], name: str) -> None:
+                 launch: dict[str, Any], name: str, sco_page: str | None = None) -> None:
+        """`sco_page` is the launch page of a SCO the site already serves (from a package);
+        without it the module's SCO is rendered and served under a folder of its own."""
         self.page, self.version, self.module = page, version, module
         folder = f"{name}-{version}"
-        site.add_sco(folder, render_sco(module, {}, scorm_version=version, lang=LANG))  # type: ignore[arg-type]
-        url = site.add(f"/{folder}-host-{id(launch)}.html",
-                       host_page(version, launch, f"/{folder}/index.html"))
+        if sco_page is None:
+            site.add_sco(folder, render_sco(module, {}, scorm_version=version, lang=LANG))  # type: ignore[arg-type]
+            sco_page = f"/{folder}/index.html"
+        url = site.add(f"/{folder}-host-{id(launch)}.html", host_page(version, launch, sco_page))
         page.goto(url)
         self.frame = page.frame_locator("#sco")
         self.window = page.query_selector("#sco").content_frame()
@@ -412,7 +415,7 @@ def test_another_attempt_keeps_the_best_score(page: Any, site: Site) -> None:
     launch.go_to_quiz()
     for q in questions:
         launch.answer(q, right=False)
-    # Partial credit: one of the three right options of a 2-point question ticked, alone.
+    # Partial credit: one of the right options of a multiple-response question ticked, alone.
     partial = next(q for q in questions if q.type_name == "multiple")
     fieldset = launch.frame.locator(f"#q-{partial.id}")
     for i in range(len(partial.options)):  # type: ignore[attr-defined]
@@ -433,7 +436,9 @@ def test_another_attempt_keeps_the_best_score(page: Any, site: Site) -> None:
     recorded = interactions_of(cmi)
     assert [i["id"] for i in recorded] == [q.id for q in questions] * 2
     first_attempt = {i["id"]: i["result"] for i in recorded[: len(questions)]}
-    assert first_attempt.pop(partial.id) == "0.67"  # 2 points / 3 right options, rounded
+    # One of its right options alone earns that share of its points, rounded to hundredths.
+    share = round(partial.points / len(partial.correct_response()), 2)
+    assert first_attempt.pop(partial.id) == f"{share:g}"
     assert set(first_attempt.values()) == {"wrong"}
     assert {i["result"] for i in recorded[len(questions):]} == {"correct"}
     assert moodle_problems(version, cmi) == []
@@ -577,3 +582,56 @@ def test_right_answers_show_after_the_last_attempt_without_passing(page: Any, si
     )
     launch.quit()
     assert_clean_calls(launch)
+
+
+def test_a_long_numeric_answer_is_recorded_in_full_under_2004(page: Any, site: Site) -> None:
+    version = "2004"
+    module = reviewed_module(attempts=3)
+    choice, numeric = quiz_questions(module)
+    name = "long-number"
+
+    def type_in(launch: Launch, text: str) -> None:
+        field = launch.frame.locator(f"#q-{numeric.id} input[type=text]")
+        field.fill(text)
+        field.press("Tab")
+        state = launch.frame.locator(f"#q-{numeric.id} .save-state")
+        state.filter(has_text="Answer saved.").wait_for()
+
+    def recorded(launch: Launch) -> dict[str, Any]:
+        found = [i for i in interactions_of(launch.cmi()) if i["id"] == numeric.id]
+        assert len(found) == 1  # a changed answer updates its interaction
+        return found[0]
+
+    first = Launch(page, site, version, module, first_launch(version, 70), name)
+    first.go_to_quiz()
+    type_in(first, "12")
+    assert (recorded(first)["type"], recorded(first)["learner_response"]) == ("numeric", "12")
+    # Six integer digits: more than Moodle's 2004 decimal holds, so the answer goes as text.
+    type_in(first, "1 234 567")
+    item = recorded(first)
+    assert (item["type"], item["learner_response"]) == ("fill-in", "1234567")
+    assert patterns_of(item) == ["1951"]  # written again for the new type
+    first.quit()
+    stored = first.cmi()
+    assert moodle_problems(version, stored) == []
+    assert_clean_calls(first)
+
+    # Back later: the type written in the first session is read back and changed as needed.
+    second = Launch(page, site, version, module, resume_launch(version, stored), name)
+    second.go_to_quiz()
+    type_in(second, "1951")
+    assert (recorded(second)["type"], recorded(second)["learner_response"]) == ("numeric", "1951")
+    type_in(second, "-7654321,5")
+    second.answer(choice, right=True)
+    second.submit()
+    second.quit()
+    cmi = second.cmi()
+    item = recorded(second)
+    assert (item["type"], item["learner_response"], item["result"]) == (
+        "fill-in", "-7654321.5", "incorrect")
+    assert patterns_of(item) == ["1951"]
+    # The score is the quiz's own, exact: 1 of 3 points.
+    assert float(score_of(version, cmi)["raw"]) == 33.33
+    assert status_of(version, cmi) == ("completed", "failed")
+    assert moodle_problems(version, cmi) == []
+    assert_clean_calls(second)

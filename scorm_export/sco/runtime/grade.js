@@ -256,9 +256,25 @@
     return RESPONSES[q.type](q, response === undefined ? null : response, FORMATS[version]);
   }
 
+  // What an interaction of type `type` records for this response: {type, response}, the type
+  // changed to fill-in when the response cannot be written as the question's own type. That
+  // happens to a number beyond what a SCORM 2004 numeric response holds: Moodle refuses more
+  // than 5 integer digits (scorm_13.js CMIDecimal; the standard's real(10,7), which scorm-again
+  // checks, allows 10) and neither allows more than 18 decimals. Clamping or rounding it would
+  // report an answer the learner did not give, so the number is written in full as text; its
+  // grade (the result and the score) is computed from the answer itself and stays exact.
+  function interactionRecord(q, type, response, version) {
+    const written = interactionResponse(q, response, version);
+    if (written !== null || q.type !== 'numeric' || typeof response !== 'string') return { type, response: written };
+    const value = parseLearnerNumber(response);
+    if (value === null) return { type, response: null };
+    const text = decimalText(value, null);
+    return { type: 'fill-in', response: fillInText(text === null ? pyStrip(response) : text, FORMATS[version]) };
+  }
+
   const api = {
     grade, isAnswered, percent, roundHalfEven, loose, parseLearnerNumber, asIndex, strip: pyStrip,
-    interactionResponse, decimalText,
+    interactionResponse, interactionRecord, decimalText,
   };
   if (typeof module === 'object' && module.exports) module.exports = api;
   else root.ScoGrade = api;

@@ -210,10 +210,28 @@
     return G.decimalText(G.roundHalfEven(grade.score, 2), 4);
   }
 
+  // The type last written for each question's interaction in this session; a 2004 interaction
+  // written in an earlier session is asked for (SCORM 1.2 interactions are write-only).
+  const writtenTypes = new Map();
+
+  function typeWritten(index, at) {
+    if (!writtenTypes.has(index)) writtenTypes.set(index, V === '2004' ? conn.get(at('type'), quiz[index].interaction.type) : quiz[index].interaction.type);
+    return writtenTypes.get(index);
+  }
+
+  // The type, then the correct responses again: Moodle's runtime forgets them when the type is set.
+  function writeType(index, at, type) {
+    writtenTypes.set(index, type);
+    let ok = conn.set(at('type'), type);
+    quiz[index].interaction.patterns.forEach((pattern, j) => { ok = ok && conn.set(at('correct_responses.' + j + '.pattern'), pattern); });
+    return ok;
+  }
+
   function writeInteraction(index) {
     const q = quiz[index];
     const I = q.interaction;
     const response = state.responses[index];
+    const record = G.interactionRecord(q, I.type, response, V);
     let n = state.interactions[index];
     let ok = true;
     const at = (name) => E.interactions + '.' + n + '.' + name;
@@ -223,13 +241,13 @@
       if (!conn.set(at('id'), q.id)) return false;
       nextInteraction += 1;
       state.interactions[index] = n;
-      ok = conn.set(at('type'), I.type);
+      ok = writeType(index, at, record.type);
       if (ok && I.description) ok = conn.set(at('description'), I.description);
-      I.patterns.forEach((pattern, j) => { ok = ok && conn.set(at('correct_responses.' + j + '.pattern'), pattern); });
       if (ok && I.weighting) ok = conn.set(at('weighting'), I.weighting);
+    } else if (q.type === 'numeric' && record.type !== typeWritten(index, at)) {
+      ok = writeType(index, at, record.type);
     }
-    const written = G.interactionResponse(q, response, V);
-    if (written !== null) ok = conn.set(at(E.response), written) && ok;
+    if (record.response !== null) ok = conn.set(at(E.response), record.response) && ok;
     ok = conn.set(at('result'), resultOf(G.grade(q, response))) && ok;
     const since = touched.has(index) ? touched.get(index) : Date.now();
     ok = conn.set(at('latency'), timespan((Date.now() - since) / 1000, V)) && ok;
