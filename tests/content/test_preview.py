@@ -240,7 +240,7 @@ EDITS: list[tuple[str, str, Callable[[str], str], str | None, str]] = [
     (
         "duplicate-id-from-earlier-module",
         f"{M3}/01-sovereignty-and-limits.en.md",
-        lambda t: t.replace("{#m3-l1-c1}", "{#m1-l1-c1}"),
+        lambda t: t.replace("{#m3-l1-c1", "{#m1-l1-c1"),
         "duplicate question id 'm1-l1-c1' (also in modules/01-understanding-migration/",
         "here",
     ),
