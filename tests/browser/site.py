@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -79,20 +79,26 @@ class Site:
 
     def ids(self) -> dict[str, Any]:
         """Values for the placeholders of the page inventory's addresses."""
-        return {
-            "cohort": self.cohort_id,
-            "learner": self.people["learner"].id,
-            "upload": self.upload_id,
-            "invitation": self.invitation_token,
-            "expired_invitation": self.expired_invitation_token,
-            "join": self.join_token,
-            "reset": self.reset_token,
-            "code": self.certificate_code,
-            "attempt": self.attempt_number,
-            "module": FIRST_MODULE,
-            "lesson": FIRST_LESSON,
-            "folder": FIRST_FOLDER,
-        }
+        return inventory_ids(vars(self))
+
+
+def inventory_ids(records: Mapping[str, Any]) -> dict[str, Any]:
+    """Values for the placeholders of the page inventory's addresses, from what `build_site`
+    returns (or an object holding the same names)."""
+    return {
+        "cohort": records["cohort_id"],
+        "learner": records["people"]["learner"].id,
+        "upload": records["upload_id"],
+        "invitation": records["invitation_token"],
+        "expired_invitation": records["expired_invitation_token"],
+        "join": records["join_token"],
+        "reset": records["reset_token"],
+        "code": records["certificate_code"],
+        "attempt": records["attempt_number"],
+        "module": FIRST_MODULE,
+        "lesson": FIRST_LESSON,
+        "folder": FIRST_FOLDER,
+    }
 
 
 def _user(name: str, email: str, role: Role, ui_language: str = "es") -> User:

@@ -15,9 +15,8 @@ from werkzeug.serving import make_server
 
 from lms.db import get_engine
 from tests.browser.pages import visits_for
-from tests.browser.site import Site, _module_database, page_as
-from tests.conftest import make_test_app
-from tests.security.stored import Seeded, markers_in, seed
+from tests.browser.site import Site, page_as
+from tests.security.stored import Seeded, markers_in, payload_app, seed
 
 pytestmark = pytest.mark.browser
 
@@ -41,12 +40,7 @@ def payload_site(
 ) -> Iterator[tuple[Site, Seeded]]:
     """The payload platform served on a free local port."""
     folder = tmp_path_factory.mktemp(f"browser-payload-{request.param}")
-    app = make_test_app(
-        folder,
-        _module_database(request, folder),
-        LMS_SIGN_IN_LIMIT_PER_ADDRESS="1000 per minute",
-        LMS_SIGN_IN_LIMIT_PER_EMAIL="1000 per minute",
-    )
+    app = payload_app(request, folder)
     seeded = seed(app, request.param)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -35,8 +35,16 @@ from lms.deadlines import services as deadlines
 from lms.learning import services as learning
 from lms.models import Cohort, Invitation, Role, RosterUpload, User
 from lms.models.types import utcnow
-from tests.browser.site import FIRST_FOLDER, FIRST_LESSON, FIRST_MODULE, MODULES, _pass_everything
-from tests.conftest import DEFAULT_PASSWORD
+from tests.browser.site import (
+    FIRST_FOLDER,
+    FIRST_LESSON,
+    FIRST_MODULE,
+    MODULES,
+    _module_database,
+    _pass_everything,
+    inventory_ids,
+)
+from tests.conftest import DEFAULT_PASSWORD, make_test_app
 
 # Each variant attacks one way of reading stored text: as HTML (element, attribute), as a
 # template, as a link, or as a spreadsheet formula (OWASP CSV Injection, tab and CR prefixes too).
@@ -284,20 +292,7 @@ class Seeded:
 
     def ids(self) -> dict[str, Any]:
         """Values for the placeholders of the page inventory's addresses."""
-        return {
-            "cohort": self.cohort_id,
-            "learner": self.people["learner"].id,
-            "upload": self.upload_id,
-            "invitation": self.invitation_token,
-            "expired_invitation": self.expired_invitation_token,
-            "join": self.join_token,
-            "reset": self.reset_token,
-            "code": self.certificate_code,
-            "attempt": self.attempt_number,
-            "module": FIRST_MODULE,
-            "lesson": FIRST_LESSON,
-            "folder": FIRST_FOLDER,
-        }
+        return inventory_ids(vars(self))
 
 
 class Visitor:
@@ -426,6 +421,16 @@ def _create_user(name: str, email: str, role: Role) -> User:
     )
     db_session().flush()
     return user
+
+
+def payload_app(request: Any, folder: Path) -> Flask:
+    """An app on a database of its own, with sign-in limits no sweep of sign-ins reaches."""
+    return make_test_app(
+        folder,
+        _module_database(request, folder),
+        LMS_SIGN_IN_LIMIT_PER_ADDRESS="1000 per minute",
+        LMS_SIGN_IN_LIMIT_PER_EMAIL="1000 per minute",
+    )
 
 
 def seed(app: Flask, variant: str) -> Seeded:

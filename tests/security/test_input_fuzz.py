@@ -36,7 +36,13 @@ from lms.courses.cache import course_cache
 from lms.courses.services import current_version
 from lms.db import db_session, get_engine
 from lms.models import Invitation, Role, User
-from tests.browser.site import FIRST_FOLDER, FIRST_LESSON, FIRST_MODULE, _module_database
+from tests.browser.site import (
+    FIRST_FOLDER,
+    FIRST_LESSON,
+    FIRST_MODULE,
+    _module_database,
+    inventory_ids,
+)
 from tests.conftest import DEFAULT_PASSWORD, FAST_PASSWORD_METHOD, make_test_app
 from tests.security.stored import inventory_paths
 
@@ -232,21 +238,7 @@ def platform(
     )
     site = build_site(app)
     people = {role: site["people"][role].email for role in ROLES if role != "anonymous"}
-    ids = {
-        "cohort": site["cohort_id"],
-        "learner": site["people"]["learner"].id,
-        "upload": site["upload_id"],
-        "invitation": site["invitation_token"],
-        "expired_invitation": site["expired_invitation_token"],
-        "join": site["join_token"],
-        "reset": site["reset_token"],
-        "code": site["certificate_code"],
-        "attempt": site["attempt_number"],
-        "module": FIRST_MODULE,
-        "lesson": FIRST_LESSON,
-        "folder": FIRST_FOLDER,
-    }
-    harvested = _harvest_fields(app, people, ids)
+    harvested = _harvest_fields(app, people, inventory_ids(site))
     names = harvested.names | _names_in_source() | _names_in_forms()
     platform = Platform(
         app=app,

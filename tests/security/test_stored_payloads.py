@@ -20,8 +20,7 @@ from flask import Flask
 
 from lms.db import db_session, get_engine
 from lms.models import OutboxMessage
-from tests.browser.site import FIRST_MODULE, _module_database
-from tests.conftest import make_test_app
+from tests.browser.site import FIRST_MODULE
 from tests.security.stored import (
     ATTACHMENT,
     FIELDS,
@@ -33,6 +32,7 @@ from tests.security.stored import (
     html_problems,
     inventory_paths,
     markers_in,
+    payload_app,
     pdf_text,
     responses_of,
     seed,
@@ -56,12 +56,7 @@ def platform(
 ) -> Iterator[tuple[Flask, Seeded]]:
     """A platform with one payload variant in every field."""
     folder = tmp_path_factory.mktemp(f"payload-{request.param}")
-    app = make_test_app(
-        folder,
-        _module_database(request, folder),
-        LMS_SIGN_IN_LIMIT_PER_ADDRESS="1000 per minute",
-        LMS_SIGN_IN_LIMIT_PER_EMAIL="1000 per minute",
-    )
+    app = payload_app(request, folder)
     yield app, seed(app, request.param)
     get_engine(app).dispose()
 
