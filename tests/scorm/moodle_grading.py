@@ -18,6 +18,11 @@ A restatement in Python, for tests, of:
   `cmi.completion_status` or `cmi.success_status` track equal to `passed` or `completed`
   (`scorm_status_options()`); rule `completionstatusrequired`: any one such track in the whole
   package.
+- mod/scorm/lib.php `scorm_check_mode()`: an attempt is finished when every SCO's
+  `cmi.core.lesson_status` (1.2) or `cmi.completion_status` (2004) is `completed`, `passed` or
+  `failed` ("in SCORM_13 ... the only status that will be treated as complete is 'completed'");
+  only then may a new attempt start, and until then every launch is in normal mode, in the same
+  attempt.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Any
 
 GRADESCOES, GRADEHIGHEST, GRADEAVERAGE, GRADESUM = "0", "1", "2", "3"
 COMPLETION_STATUSES = ("passed", "completed")  # lib.php scorm_status_options()
+FINISHED_STATUSES = ("completed", "passed", "failed")  # lib.php scorm_check_mode()
 
 
 @dataclass(frozen=True)
@@ -79,3 +85,13 @@ def all_scos_complete(tracks: Sequence[ScoTrack | None]) -> bool:
 def any_status(tracks: Sequence[ScoTrack | None], wanted: str) -> bool:
     """The `completionstatusrequired` rule for one status: any SCO reported it."""
     return any(t is not None and wanted in t.statuses for t in tracks)
+
+
+def sco_finished(track: ScoTrack | None) -> bool:
+    """scorm_check_mode(): whether this SCO lets the attempt count as finished."""
+    return track is not None and track.status in FINISHED_STATUSES
+
+
+def attempt_finished(tracks: Sequence[ScoTrack | None]) -> bool:
+    """scorm_check_mode(): a new attempt may start (and a relaunch opens in review mode)."""
+    return all(sco_finished(t) for t in tracks)

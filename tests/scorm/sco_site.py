@@ -133,6 +133,23 @@ def resume_launch(version: str, stored: dict[str, Any]) -> dict[str, Any]:
     return dict(cmi)
 
 
+def next_launch(version: str, stored: dict[str, Any], pass_mark: int | None) -> dict[str, Any]:
+    """What Moodle gives a SCO on its next launch in the same attempt, whatever the exit.
+
+    SCORM 2004 (datamodels/scorm_13lib.php get_scorm_default()) hands the stored data back only
+    after exit=suspend and otherwise launches the SCO as new (entry ab-initio); SCORM 1.2
+    (scorm_12lib.php) hands everything back, with entry "resume" only after exit=suspend.
+    """
+    ended = stored["core"]["exit"] if version == "1.2" else stored["exit"]
+    if ended == "suspend":
+        return resume_launch(version, stored)
+    if version == "2004":
+        return first_launch(version, pass_mark)
+    launch = resume_launch(version, stored)
+    launch["core"]["entry"] = ""
+    return launch
+
+
 def host_page(version: str, launch: Mapping[str, Any], sco: str) -> bytes:
     """An LMS page holding the SCO at `sco` in a frame, with scorm-again as its API."""
     calls = API_CALLS[version]

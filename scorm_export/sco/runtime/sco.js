@@ -307,13 +307,18 @@
   const lessonsSeen = () => pages.slice(1, 1 + data.lessons).every((page, i) => state.seen.includes(i + 1));
   const moduleDone = () => (quiz.length ? state.used > 0 && (passed() || attemptsLeft() === 0) : lessonsSeen());
 
+  // SCORM 2004 splits 1.2's one status in two, but Moodle grades ("Learning objects"), completes
+  // ("All SCOs must return completion status") and closes attempts by completion_status alone:
+  // a module is "completed" only once its quiz is passed, as 1.2 counts only "passed". A failed
+  // module stays "incomplete" even with no attempt left; it then ends with exit "normal", so
+  // Moodle gives nothing back on the next launch and the module starts afresh there.
   function reportScore() {
     const best = state.best;
     let ok = conn.set(E.raw, G.decimalText(best, 3)) && conn.set(E.min, '0') && conn.set(E.max, '100');
     if (V === '1.2') return conn.set(E.status, passed() ? 'passed' : 'failed') && ok;
     ok = conn.set(E.scaled, G.decimalText(G.roundHalfEven(best / 100, 4), 1)) && ok;
     ok = conn.set(E.success, passed() ? 'passed' : 'failed') && ok;
-    return conn.set(E.completion, 'completed') && ok;
+    return conn.set(E.completion, passed() ? 'completed' : 'incomplete') && ok;
   }
 
   function reportCompleted() {
