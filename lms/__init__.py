@@ -22,6 +22,7 @@ from lms import (
     input_limits,
     learning,
     manage,
+    proxies,
     reports,
     security,
     templating,
@@ -72,6 +73,7 @@ def _init_parts(app: Flask) -> None:
     delivery.init_app(app)
     # After delivery: its cache decision must run before delivery's page validators.
     security.init_app(app)
+    proxies.init_app(app)
     cli.init_app(app)
 
 

@@ -141,6 +141,12 @@ def about_user(session: Session, user_id: int) -> list[tuple[AuditEvent, str | N
     ]
 
 
+def has_acted(session: Session, user_id: int) -> bool:
+    """Whether the account did anything the trail records (signing in is recorded)."""
+    found = session.scalar(select(AuditEvent.id).where(AuditEvent.actor_id == user_id).limit(1))
+    return found is not None
+
+
 def forget_user(session: Session, user_id: int, addresses: Collection[str] = ()) -> None:
     """Delete the events about a deleted account: their details (reasons...) are about them.
 

@@ -11,18 +11,21 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy.exc import OperationalError
-from werkzeug.serving import run_simple
+from werkzeug.serving import is_running_from_reloader, run_simple
 
 from lms import audit, create_app, migrate
 from lms import backup as backups
 from lms.auth import services as accounts
-from lms.bootstrap import bootstrap
+from lms.bootstrap import CourseFolderMissing, bootstrap
 from lms.db import db_session, get_engine
+from lms.delivery.precompressed_static import serve_static_precompressed
 from lms.instance import ensure_secret_key
 from lms.mail.cli import worker_command
 from lms.mail.worker import start_in_background
 from lms.models import Role
+from lms.production_server import DEFAULT_THREADS, ServerSettings, default_workers, serve
 from lms.security import BannerlessRequestHandler
+from lms.start_lock import one_start_at_a_time
 from lms.validators import EMAIL_PATTERN
 
 main = FlaskGroup(
@@ -101,7 +104,7 @@ def init_command() -> None:
     key_file = ensure_secret_key(app)
     if key_file is not None:
         click.echo(f"Created a secret key in {key_file}. Keep this file private.")
-    with database_errors(app):
+    with database_errors(app), one_start_at_a_time(app):
         migrate.upgrade(app)
     click.echo(f"The database {_database_name(app)} is ready (revision {migrate.head_revision()}).")
 
@@ -109,31 +112,75 @@ def init_command() -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-def serve_command(host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Worker processes (default: one per CPU, plus one).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=DEFAULT_THREADS,
+    show_default=True,
+    help="Threads per worker process.",
+)
+@click.option(
+    "--dev",
+    is_flag=True,
+    help="Werkzeug's development server with the reloader, for editing the code.",
+)
+def serve_command(host: str, port: int, workers: int | None, threads: int, dev: bool) -> None:
     """Prepare everything on first start, then serve the platform."""
     app = _app()
+    if dev and is_running_from_reloader():
+        # The reloader's child process: the parent prepared everything and printed the messages.
+        start_in_background(app)
+        _serve_for_development(app, host, port)
+        return
     ensure_secret_key(app)
     with database_errors(app):
-        report = bootstrap(app)
+        try:
+            report = bootstrap(app)
+        except CourseFolderMissing as error:
+            raise click.ClickException(str(error)) from error
     click.echo(f"The course platform is running at http://{host}:{port}/")
     if report.admin_password is not None:
         click.echo(f"Sign in as {report.admin_email} with the password: {report.admin_password}")
-        click.echo("This password is shown only once: change it after signing in (Account).")
+        click.echo("This password is shown until the first sign-in: change it then (Account).")
+    elif report.shown_by_another_start:
+        click.echo(
+            f"The password of {report.admin_email} was shown by another server that started "
+            "less than two minutes ago; that password works. Lost it? Run: "
+            f"lms user set-password --email {report.admin_email}"
+        )
     else:
         click.echo("Sign in with your admin account.")
         click.echo("Forgot its password? Run: lms user set-password --email YOUR-EMAIL")
-    if start_in_background(app) is None:
+    if not app.config["LMS_SMTP_HOST"]:
         click.echo("Mail: no SMTP server configured (LMS_SMTP_HOST); messages wait in the outbox.")
     else:
         click.echo(f"Mail: delivered through {app.config['LMS_SMTP_HOST']} by a background worker.")
-    # Objects created during start-up are never freed; freezing them makes collections cheaper.
+    if dev:
+        # The reloader starts this command again in a child process, which serves.
+        _serve_for_development(app, host, port)
+        return
+    start_in_background(app)
+    serve_static_precompressed(app)
+    # Objects created during start-up are never freed; freezing them before the workers fork
+    # keeps their memory pages shared (a collection would touch and so copy them).
     gc.freeze()
+    settings = ServerSettings(host, port, workers or default_workers(), threads)
+    serve(app, settings)
+
+
+def _serve_for_development(app: Flask, host: str, port: int) -> None:
+    """Werkzeug's server, restarted whenever a Python file changes."""
     run_simple(
         host,
         port,
         app,
         threaded=True,
-        use_reloader=False,
+        use_reloader=True,
         request_handler=BannerlessRequestHandler,
     )
 

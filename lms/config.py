@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 SECRET_KEY_FILE = "secret_key"
+SHIPPED_COURSE = Path(__file__).resolve().parent.parent / "modules"
 SQLITE_FILE = "lms.sqlite3"
 TWO_WEEKS = timedelta(days=14)
 
@@ -27,9 +28,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Starts every rate-limit key, so installations can share one Redis.
         "LMS_RATE_LIMIT_PREFIX": "lms",
         "LMS_SECURE_COOKIES": False,
+        # Proxies in front of the app whose X-Forwarded-* headers are believed (lms.proxies).
+        "LMS_TRUSTED_PROXIES": 0,
         "LMS_HOME_ENDPOINT": "learning.home",
-        # The course published on first start when the database holds none (`lms serve`).
-        "LMS_CONTENT_PATH": "modules",
+        # The course published on first start when the database holds none (`lms serve`): the
+        # checkout's modules/ folder, wherever the server is started from.
+        "LMS_CONTENT_PATH": str(SHIPPED_COURSE),
         "LMS_DEFAULT_LANGUAGE": "es",
         # The web editor: largest Markdown file it saves, largest image it accepts.
         "LMS_EDITOR_MAX_FILE_BYTES": 1_000_000,
@@ -76,15 +80,28 @@ def parse_bool(value: str) -> bool:
     raise ValueError(f"expected true or false, got {value!r}")
 
 
+def parse_limits(value: str) -> str:
+    """Check a limits string such as "5 per minute; 20 per hour" now, not at the first sign-in."""
+    from limits import parse_many
+
+    parse_many(value)  # raises ValueError naming what it could not read
+    return value.strip()
+
+
 # Environment variable -> (setting, parser). Only these are read, so a stray variable in the
 # server's environment cannot change behaviour by accident.
 ENVIRONMENT: Mapping[str, tuple[str, Callable[[str], Any]]] = {
     "DATABASE_URL": ("DATABASE_URL", str),
     "SECRET_KEY": ("SECRET_KEY", str),
     "LMS_REDIS_URL": ("LMS_REDIS_URL", str),
+    # Every process and machine of a site needs the same limits and prefix (a shared Redis).
+    "LMS_SIGN_IN_LIMIT_PER_EMAIL": ("LMS_SIGN_IN_LIMIT_PER_EMAIL", parse_limits),
+    "LMS_SIGN_IN_LIMIT_PER_ADDRESS": ("LMS_SIGN_IN_LIMIT_PER_ADDRESS", parse_limits),
+    "LMS_RATE_LIMIT_PREFIX": ("LMS_RATE_LIMIT_PREFIX", str),
     "LMS_SECURE_COOKIES": ("LMS_SECURE_COOKIES", parse_bool),
+    "LMS_TRUSTED_PROXIES": ("LMS_TRUSTED_PROXIES", int),
     "LMS_HOME_ENDPOINT": ("LMS_HOME_ENDPOINT", str),
-    "LMS_CONTENT_PATH": ("LMS_CONTENT_PATH", str),
+    "LMS_CONTENT_PATH": ("LMS_CONTENT_PATH", os.path.abspath),
     "LMS_EDITOR_MAX_FILE_BYTES": ("LMS_EDITOR_MAX_FILE_BYTES", int),
     "LMS_MEDIA_MAX_BYTES": ("LMS_MEDIA_MAX_BYTES", int),
     "LMS_FORM_MAX_BYTES": ("LMS_FORM_MAX_BYTES", int),

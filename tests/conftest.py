@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import secrets
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import Engine, event, text
+from sqlalchemy.engine import make_url
 
 import lms.models  # noqa: F401  (every table on Base.metadata)
 from lms import create_app
@@ -106,6 +108,29 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     engine: Engine = request.getfixturevalue("_server_database")
     _empty_tables(engine)
     return TEST_DATABASE_URL
+
+
+@pytest.fixture
+def blank_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database without tables, as a server meets it on its first start.
+
+    A new SQLite file, or a new PostgreSQL database beside the test one, dropped afterwards.
+    """
+    if TEST_DATABASE_URL is None:
+        yield f"sqlite:///{tmp_path / 'served.sqlite3'}"
+        return
+    server = make_url(TEST_DATABASE_URL)
+    name = f"{server.database}_blank_{secrets.token_hex(4)}"
+    admin = make_engine(server.set(database="postgres").render_as_string(hide_password=False))
+    # CREATE/DROP DATABASE cannot run inside a transaction.
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 class _MemoryBytecodeCache(BytecodeCache):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,8 @@ from sqlalchemy import select
 from lms import cli, create_app, migrate
 from lms.bootstrap import FIRST_ADMIN_EMAIL, bootstrap
 from lms.db import db_session, get_engine
-from lms.models import Role, User
+from lms.models import AuditEvent, Role, User
+from lms.production_server import DEFAULT_THREADS, ServerSettings, default_workers
 
 
 @pytest.fixture
@@ -164,8 +167,6 @@ def test_bootstrap_creates_the_first_admin_once(instance: Path, no_course_import
     first = bootstrap(app)
     assert first.admin_email == FIRST_ADMIN_EMAIL
     assert first.admin_password and len(first.admin_password) >= 12
-    second = bootstrap(app)
-    assert second.admin_password is None
     [admin] = _users(instance)
     assert (admin.email, admin.role) == (FIRST_ADMIN_EMAIL, Role.ADMIN)
 
@@ -174,27 +175,101 @@ def test_bootstrap_creates_the_first_admin_once(instance: Path, no_course_import
         "/login", data={"email": FIRST_ADMIN_EMAIL, "password": first.admin_password}
     )
     assert response.status_code == 302
+    # Signed in once: the password works, and later starts leave it alone.
+    assert bootstrap(app).admin_password is None
+    assert len(_users(instance)) == 1
+
+
+def _age_first_admin_events(app: Flask, minutes: int) -> None:
+    """Move the first admin's audit events back in time, as if that start was long ago."""
+    with app.app_context():
+        session = db_session()
+        for event in session.scalars(select(AuditEvent)):
+            event.at = event.at - timedelta(minutes=minutes)
+        session.commit()
+
+
+def test_a_start_before_the_first_sign_in_shows_a_new_admin_password(
+    instance: Path, no_course_import: None
+) -> None:
+    """A start that failed after the account was made (a taken port) must not lose its password."""
+    instance.mkdir()
+    app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False})
+    lost = bootstrap(app).admin_password
+    _age_first_admin_events(app, minutes=3)
+    shown = bootstrap(app).admin_password
+    assert lost and shown and shown != lost
+    client = app.test_client()
+    for password, expected in ((lost, 422), (shown, 302)):
+        response = client.post("/login", data={"email": FIRST_ADMIN_EMAIL, "password": password})
+        assert response.status_code == expected
+
+
+def test_servers_starting_together_keep_the_password_the_first_one_showed(
+    instance: Path, monkeypatch: pytest.MonkeyPatch, no_course_import: None
+) -> None:
+    monkeypatch.setattr(cli, "serve", lambda app, settings: None)
+    monkeypatch.setattr(cli.gc, "freeze", lambda: None)
+    first = run("serve")
+    printed = re.search(r"with the password: (\S+)", first.output)
+    assert printed is not None, first.output
+    second = run("serve")  # another machine, a moment later
+    assert "password:" not in second.output
+    assert "was shown by another server that started less than two minutes ago" in second.output
+    app = create_app({"INSTANCE_PATH": str(instance), "WTF_CSRF_ENABLED": False})
+    response = app.test_client().post(
+        "/login", data={"email": FIRST_ADMIN_EMAIL, "password": printed[1]}
+    )
+    assert response.status_code == 302
+
+
+def test_a_password_set_from_the_command_line_is_never_replaced(
+    instance: Path, no_course_import: None
+) -> None:
+    instance.mkdir()
+    app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False})
+    bootstrap(app)
+    result = run(
+        "user", "set-password", "--email", FIRST_ADMIN_EMAIL, "--password", "my own long pass"
+    )
+    assert result.exit_code == 0, result.output
+    assert bootstrap(app).admin_password is None
+    response = app.test_client().post(
+        "/login", data={"email": FIRST_ADMIN_EMAIL, "password": "my own long pass"}
+    )
+    assert response.status_code == 302
 
 
 def test_serve_prepares_everything_and_says_how_to_sign_in(
     instance: Path, monkeypatch: pytest.MonkeyPatch, no_course_import: None
 ) -> None:
-    served: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(cli, "run_simple", lambda *args, **kwargs: served.append((args, kwargs)))
+    served: list[tuple[Flask, ServerSettings]] = []
+    monkeypatch.setattr(cli, "serve", lambda app, settings: served.append((app, settings)))
     monkeypatch.setattr(cli.gc, "freeze", lambda: None)
-    result = run("serve", "--port", "5055")
+    result = run("serve", "--port", "5055", "--workers", "3")
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:5055/" in result.output
     assert f"Sign in as {FIRST_ADMIN_EMAIL} with the password: " in result.output
-    ((args, kwargs),) = served
-    assert args[:2] == ("127.0.0.1", 5055)
-    assert isinstance(args[2], Flask)
-    assert kwargs["threaded"] is True
+    ((app, settings),) = served
+    assert isinstance(app, Flask)
+    assert settings == ServerSettings("127.0.0.1", 5055, workers=3, threads=DEFAULT_THREADS)
     assert (instance / "secret_key").exists()
+    assert (instance / "static-build").is_dir()
 
-    again = run("serve")
-    assert "Sign in with your admin account." in again.output
-    assert "password:" not in again.output
+    served.clear()
+    run("serve")
+    ((_app, settings),) = served
+    assert settings.workers == default_workers() and settings.port == 5000
+
+
+def test_serve_dev_uses_the_reloading_development_server(
+    instance: Path, monkeypatch: pytest.MonkeyPatch, no_course_import: None
+) -> None:
+    served: list[dict[str, Any]] = []
+    monkeypatch.setattr(cli, "run_simple", lambda *args, **kwargs: served.append(kwargs))
+    result = run("serve", "--dev")
+    assert result.exit_code == 0, result.output
+    assert [options["use_reloader"] for options in served] == [True]
 
 
 def test_db_commands(instance: Path) -> None:

@@ -15,6 +15,9 @@ from flask.testing import FlaskClient
 from lms.auth import services as accounts
 from lms.db import db_session, get_engine
 from lms.models import Role
+from tests.serving.http import fetch
+from tests.serving.http import sign_in as sign_in_over_http
+from tests.serving.server_process import GUNICORN_COMMAND, free_port, running, server_environment
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "host_app.py"
 
@@ -160,3 +163,55 @@ def test_pages_are_compressed_and_revalidated_under_the_prefix(browser: FlaskCli
     assert page.headers["Content-Encoding"] == "br"
     revisit = browser.get("/lms/login", headers={**accept, "If-None-Match": page.headers["ETag"]})
     assert revisit.status_code == 304
+
+
+def test_the_hosts_secret_key_beats_an_instance_key_file(
+    tmp_path: Path, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A standalone instance's key file must not silently sign the mounted app's cookies."""
+    instance = tmp_path / "lms-instance"
+    instance.mkdir()
+    (instance / "secret_key").write_text("the standalone instance's key\n")
+    host_app: Flask = _example().create_host_app(
+        {"DATABASE_URL": database_url, "INSTANCE_PATH": str(instance)}
+    )
+    lms_app: Flask = host_app.extensions["lms"]
+    assert lms_app.config["SECRET_KEY"] == host_app.config["SECRET_KEY"]
+    assert "LMS mounted at /lms; its secret key: the host app's SECRET_KEY." in caplog.text
+    get_engine(lms_app).dispose()
+
+
+def test_the_course_folder_does_not_depend_on_the_current_folder(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a host started from its own project folder
+    host_app: Flask = _example().create_host_app(
+        {"DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "lms-instance")}
+    )
+    lms_app: Flask = host_app.extensions["lms"]
+    assert lms_app.config["LMS_CONTENT_PATH"] == str(EXAMPLE.parents[1] / "modules")
+    get_engine(lms_app).dispose()
+
+
+def test_the_documented_host_setup_under_gunicorn(tmp_path: Path, blank_database_url: str) -> None:
+    """docs/plugin.md's command, as written: the host's page and the LMS under /lms both work."""
+    port = free_port()
+    environment = server_environment(
+        tmp_path / "lms-instance", blank_database_url, HOST_SECRET_KEY="host key for the test"
+    )
+    command = [
+        GUNICORN_COMMAND,
+        *("--preload", "--workers", "2", "--threads", "2", "--bind", f"127.0.0.1:{port}"),
+        "--no-control-socket",
+        *("--chdir", str(EXAMPLE.parent), "host_app:create_production_app()"),
+    ]
+    with running(command, environment, port) as server:
+        server.wait_until_answering("/lms/login")
+        status, _headers, body = fetch(server.base_url + "/")
+        assert status == 200 and b"Ministry training portal" in body
+        printed = re.search(r"LMS admin: (\S+) / (\S+)", server.output)
+        assert printed is not None, server.output
+        signed_in = sign_in_over_http(f"{server.base_url}/lms", printed[1], printed[2])
+        users = signed_in.open(f"{server.base_url}/lms/manage/users", timeout=30)
+        assert users.status == 200 and printed[1] in users.read().decode()
+        assert "LMS mounted at /lms; its secret key: the host app's SECRET_KEY." in server.output

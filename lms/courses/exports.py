@@ -6,6 +6,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from lms.courses.cache import course_cache
@@ -38,7 +39,9 @@ class UnknownExport(Exception):
     """The request names no module (or a module without a quiz for Moodle XML)."""
 
 
-_cache: OrderedDict[ExportRequest, ExportFile] = OrderedDict()
+# Each app keeps its own files: version ids are those of its database, and two apps in one
+# process (a host mounting the platform, tests) have databases of their own.
+EXTENSION = "lms.export_cache"
 _lock = threading.Lock()
 _SCORM: dict[str, ScormVersion] = {"scorm12": "1.2", "scorm2004": "2004"}
 
@@ -46,14 +49,16 @@ _SCORM: dict[str, ScormVersion] = {"scorm12": "1.2", "scorm2004": "2004"}
 def build_export(session: Session, request: ExportRequest) -> ExportFile:
     """Build (or reuse) the file for an export request."""
     with _lock:
-        if request in _cache:
-            _cache.move_to_end(request)
-            return _cache[request]
+        cache: OrderedDict[ExportRequest, ExportFile]
+        cache = current_app.extensions.setdefault(EXTENSION, OrderedDict())
+        if request in cache:
+            cache.move_to_end(request)
+            return cache[request]
     built = _build(session, request)
     with _lock:
-        _cache[request] = built
-        while len(_cache) > KEEP_EXPORTS:
-            _cache.popitem(last=False)
+        cache[request] = built
+        while len(cache) > KEEP_EXPORTS:
+            cache.popitem(last=False)
     return built
 
 
@@ -73,6 +78,9 @@ def _build(session: Session, request: ExportRequest) -> ExportFile:
         package = module_package(files, module, version=_SCORM[request.kind], lang=request.lang)
         return ExportFile(package.file_name, "application/zip", package.data)
     if request.kind == "moodle-xml" and module.quiz is not None:
-        return ExportFile(f"{module.folder}-quiz-{request.lang}.xml", "application/xml",
-                          quiz_to_moodle_xml(module, request.lang, module_media(files, module)))
+        return ExportFile(
+            f"{module.folder}-quiz-{request.lang}.xml",
+            "application/xml",
+            quiz_to_moodle_xml(module, request.lang, module_media(files, module)),
+        )
     raise UnknownExport(request.module)

@@ -88,6 +88,8 @@ def _download(
     # The rows are read while the response is sent: keep the request (and its session) open.
     response = Response(stream_with_context(stream), mimetype=FORMATS[kind])
     response.headers["Content-Disposition"] = content_disposition(f"{name}.{kind}")
+    # A proxy such as nginx would otherwise hold the chunks back until its buffers fill.
+    response.headers["X-Accel-Buffering"] = "no"
     return response
 
 

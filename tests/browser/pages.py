@@ -299,6 +299,7 @@ LEFT_OUT = {
     "cohorts.invitation_links": "a CSV download",
     "exports.download": "a SCORM package or Moodle XML download",
     "manage.health_json": "JSON for monitoring",
+    "readiness.ready": "one word of plain text for load balancers",
     "auth.data_json": "a person's own data as a JSON download",
     "auth.data_zip": "a person's own data as a zip of CSV files",
 }

@@ -210,6 +210,7 @@ def test_a_compressed_export_still_streams_and_decompresses_to_the_same_bytes(
     assert response.is_streamed
     assert response.headers["Content-Encoding"] == "br"
     assert "Content-Length" not in response.headers
+    assert response.headers["X-Accel-Buffering"] == "no", "nginx must pass each chunk on at once"
     pieces: list[bytes] = []
     made_when_received: list[int] = []
     for piece in response.response:  # type: ignore[union-attr]

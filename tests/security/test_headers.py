@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -223,44 +219,3 @@ def test_the_server_header_names_no_versions(lms_server: str) -> None:
         assert answer.headers["Content-Security-Policy"] == POLICY
     assert server == "lms"
     assert not re.search(r"werkzeug|python|\d", server, re.IGNORECASE)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def test_lms_serve_answers_without_a_version_banner(tmp_path: Path) -> None:
-    """The real command, started as an administrator would, on a fresh instance folder."""
-    port = free_port()
-    environment = {
-        **os.environ,
-        "LMS_INSTANCE_PATH": str(tmp_path / "instance"),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'lms.sqlite3'}",
-        "LMS_CONTENT_PATH": str(REPOSITORY / "modules"),
-    }
-    command = [str(Path(sys.executable).with_name("lms")), "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True)
-    try:
-        assert server.stdout is not None
-        for line in server.stdout:  # the command says where it runs once it is ready
-            if "running at" in line:
-                break
-        answer = None
-        while answer is None and server.poll() is None:
-            try:
-                answer = urllib.request.urlopen(f"http://127.0.0.1:{port}/login")
-            except ConnectionRefusedError:
-                continue  # listening starts just after the message
-            except urllib.error.URLError as error:
-                if not isinstance(error.reason, ConnectionRefusedError):
-                    raise
-        assert answer is not None, "lms serve stopped"
-        with answer:
-            assert answer.headers["Server"] == "lms"
-            assert "Werkzeug" not in str(answer.headers) and "Python" not in str(answer.headers)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
