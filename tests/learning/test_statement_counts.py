@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import insert
+from werkzeug.datastructures import MultiDict
 
+from lms.content import read_tree
+from lms.courses.services import publish
 from lms.db import db_session
 from lms.models import (
     Bookmark,
@@ -181,3 +187,52 @@ def test_learner_requests_do_not_run_more_sql_as_data_grows(
     for name, statements in few.items():
         assert len(many[name]) == len(statements), (name, statements, many[name])
     assert max(len(s) for s in few.values()) <= 14, {k: len(v) for k, v in few.items()}
+
+
+# The benchmark's scenario requests (bench/run.py) and the SQL each runs, on the real course
+# seeded by the benchmark's own seeder. The same numbers at both sizes: no statement depends on
+# how many learners, attempts or lessons done there are. Fewer is fine: lower the number here.
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+BENCH_STATEMENTS = {"lesson": 8, "home": 8, "check": 3, "submit": 13, "dashboard": 11}
+
+
+@pytest.mark.parametrize(
+    ("learners", "cohort", "attempts"), [(12, 6, 60), (300, 150, 3000)], ids=["small", "larger"]
+)
+def test_bench_scenarios_run_a_fixed_number_of_statements(
+    app: Flask,
+    count_statements: StatementCounter,
+    monkeypatch: pytest.MonkeyPatch,
+    learners: int,
+    cohort: int,
+    attempts: int,
+) -> None:
+    monkeypatch.syspath_prepend(str(BENCH))
+    seeding = importlib.import_module("lmsbench.seed")
+    scenarios = importlib.import_module("lmsbench.scenarios")
+    with app.app_context():
+        publish(db_session(), read_tree(BENCH.parent / "modules"))
+        db_session().commit()
+    seeded = seeding.seed(app, seeding.SeedSize(learners, cohort, attempts), accounts=1)
+    clients = {}
+    for kind in ("learner", "instructor"):
+        clients[kind] = app.test_client()
+        email = (seeding.INSTRUCTOR if kind == "instructor" else seeding.LEARNER) % 0
+        credentials = {"email": email, "password": seeding.PASSWORD}
+        assert clients[kind].post("/login", data=credentials).status_code == 302
+    counts = {}
+    for name, request in scenarios.page_requests(seeded).items():
+        client = clients["instructor" if request.instructor else "learner"]
+        headers = {"X-Requested-With": "XMLHttpRequest"} if request.ajax else {}
+        for key in ("first", "counted"):  # the first also fills the course cache
+            form = MultiDict([*request.form, ("submission_token", f"{name}-{key}")])
+            start = count_statements.count
+            sent = client.open(
+                request.path,
+                method=request.method,
+                data=form if request.method == "POST" else None,
+                headers=headers,
+            )
+            assert sent.status_code == request.status, name
+        counts[name] = count_statements.count - start
+    assert counts == BENCH_STATEMENTS
