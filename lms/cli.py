@@ -17,6 +17,7 @@ from lms import audit, create_app, migrate
 from lms import backup as backups
 from lms.auth import services as accounts
 from lms.bootstrap import CourseFolderMissing, bootstrap
+from lms.courses.cache import warm_live_course
 from lms.db import db_session, get_engine
 from lms.delivery.precompressed_static import serve_static_precompressed
 from lms.instance import ensure_secret_key
@@ -166,6 +167,7 @@ def serve_command(host: str, port: int, workers: int | None, threads: int, dev: 
         return
     start_in_background(app)
     serve_static_precompressed(app)
+    warm_live_course(app)
     # Objects created during start-up are never freed; freezing them before the workers fork
     # keeps their memory pages shared (a collection would touch and so copy them).
     gc.freeze()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql.dml import Insert
@@ -140,17 +140,27 @@ def insert_or_ignore(
 
 
 def upsert(
-    session: Session, table: Any, keys: Mapping[str, Any], values: Mapping[str, Any]
+    session: Session,
+    table: Any,
+    keys: Mapping[str, Any],
+    values: Mapping[str, Any],
+    *,
+    unless_same: Collection[str] = (),
 ) -> Insert:
     """Build an INSERT that updates `values` in place when the unique key `keys` exists.
 
     One statement: insert-then-update on a zero rowcount is racy, and PostgreSQL drivers may
-    report -1 ("unknown") for a skipped insert.
+    report -1 ("unknown") for a skipped insert. With `unless_same`, an existing row whose
+    columns of that name already hold the new values is left untouched: nothing is written.
     """
-    statement: Insert = (
-        _dialect_insert(session, table)
-        .values(**keys, **values)
-        .on_conflict_do_update(index_elements=list(keys), set_=dict(values))
+    insert = _dialect_insert(session, table).values(**keys, **values)
+    changed = (
+        or_(*(getattr(table, name).is_distinct_from(insert.excluded[name]) for name in unless_same))
+        if unless_same
+        else None
+    )
+    statement: Insert = insert.on_conflict_do_update(
+        index_elements=list(keys), set_=dict(values), where=changed
     )
     return statement
 

@@ -19,9 +19,8 @@ from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 from lms.access_log import redact_path
 from lms.db import get_engine
 
-# Measured with bench/run.py on a 2-core machine (docs/deployment.md, "Workers"): threads let a
-# worker answer while another request waits on the database or a slow client, and keep
-# connections alive, which sync workers cannot.
+# Threads let a worker answer while another request waits on the database or a slow client,
+# and keep connections alive, which sync workers cannot (docs/deployment.md, "The server").
 DEFAULT_THREADS = 4
 
 

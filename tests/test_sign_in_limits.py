@@ -8,7 +8,6 @@ LMS_REQUIRE_REDIS=1 (CI), where they fail.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -24,8 +23,8 @@ from lms.auth.throttle import MULTI_PROCESS_WARNING, email_key
 from lms.db import get_engine
 from lms.models import User
 from tests.conftest import make_test_app
+from tests.redis_server import reachable_test_redis
 
-TEST_REDIS_URL = os.environ.get("LMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 WRONG = {"email": "ana@example.org", "password": "not the password"}
 TOO_MANY = {  # then when: "in 45 seconds", "in 1 minute"
     "es": "Demasiados intentos de inicio de sesión. Vuelva a intentarlo dentro de",
@@ -152,19 +151,7 @@ def test_emails_are_stored_only_as_digests() -> None:
 @pytest.fixture
 def redis_url() -> str:
     """The test Redis, or a skip (a failure under LMS_REQUIRE_REDIS=1) when it cannot be reached."""
-    import redis
-
-    try:
-        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        message = (
-            f"Redis at {TEST_REDIS_URL} cannot be reached ({error}): start redis-server or set "
-            "LMS_TEST_REDIS_URL"
-        )
-        if os.environ.get("LMS_REQUIRE_REDIS") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    return TEST_REDIS_URL
+    return reachable_test_redis()
 
 
 @pytest.fixture

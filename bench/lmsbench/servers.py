@@ -122,6 +122,14 @@ class Server:
         return counting.read_totals(self.stats)
 
 
+def _width(port: int, settings: ServerSettings) -> list[str]:
+    """The options every server of a run shares: its port, workers and threads."""
+    return [
+        *("--port", str(port)),
+        *("--workers", str(settings.workers), "--threads", str(settings.threads)),
+    ]
+
+
 def lms_command(app: str, port: int, settings: ServerSettings) -> list[str]:
     """`lms serve` for the app factory `app` (`flask --app` runs the same command for it)."""
     return [
@@ -131,29 +139,13 @@ def lms_command(app: str, port: int, settings: ServerSettings) -> list[str]:
         "serve",
         "--host",
         "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(settings.workers),
-        "--threads",
-        str(settings.threads),
+        *_width(port, settings),
     ]
 
 
 def floor_command(floor: str, port: int, settings: ServerSettings) -> list[str]:
     """A floor app under the production server's settings (floors/serve.py)."""
-    return [
-        sys.executable,
-        "-m",
-        "floors.serve",
-        floor,
-        "--port",
-        str(port),
-        "--workers",
-        str(settings.workers),
-        "--threads",
-        str(settings.threads),
-    ]
+    return [sys.executable, "-m", "floors.serve", floor, *_width(port, settings)]
 
 
 def start(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from lms.content import Course, load_course
@@ -46,3 +46,19 @@ def course_cache() -> CourseCache:
     """The current app's cache."""
     cache: CourseCache = current_app.extensions["lms.course_cache"]
     return cache
+
+
+def warm_live_course(app: Flask) -> None:
+    """Parse the live course now, before a server forks its workers.
+
+    The workers then share the parsed course page by page instead of each parsing it on its
+    first request (about 25 MB apiece, and a burst of threads parsing the same files at once
+    when the first requests arrive together).
+    """
+    from lms.courses.services import current_version
+    from lms.db import db_session
+
+    with app.app_context():
+        version = current_version(db_session())
+        if version is not None:
+            app.extensions["lms.course_cache"].get(db_session(), version.id)

@@ -58,13 +58,18 @@ def complete_lesson(
 def remember_place(
     session: Session, user_id: int, module_slug: str, lesson_slug: str | None
 ) -> None:
-    """Keep where the learner is, for "continue where you left off"."""
+    """Keep where the learner is, for "continue where you left off".
+
+    Reading the same page again writes nothing (`updated_at` is when the place last changed):
+    on SQLite every write waits for the one writer and its commit for the disk.
+    """
     session.execute(
         upsert(
             session,
             Bookmark,
             {"user_id": user_id},
             {"module_slug": module_slug, "lesson_slug": lesson_slug, "updated_at": utcnow()},
+            unless_same=("module_slug", "lesson_slug"),
         )
     )
 

@@ -135,3 +135,20 @@ def test_under_a_prefix_the_worker_covers_the_prefixed_learner_pages(
     assert client.get("/lms/learn/offline-worker.js").status_code == 200
     page = client.get("/lms/login").get_data(as_text=True)
     assert attribute(page, "data-offline-scope") == "/lms/learn/"
+
+
+def test_reading_the_same_page_again_writes_no_new_place(
+    app: Flask, client: FlaskClient, make_user: Any, login: Any, course_version: int
+) -> None:
+    def moved_at() -> Any:
+        with app.app_context():
+            return db_session().scalars(select(Bookmark.updated_at)).one()
+
+    login(client, make_user())
+    client.get(LESSON)
+    first = moved_at()
+    client.get(LESSON)
+    assert moved_at() == first, "a reload rewrote the bookmark"
+    client.get(QUIZ)
+    assert moved_at() > first
+    assert client.get("/learn/continue").headers["Location"].endswith(MODULE)

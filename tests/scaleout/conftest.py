@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from lms.config import ENVIRONMENT
 from lms.db import make_engine
 from tests.conftest import TEST_DATABASE_URL, is_postgres
+from tests.redis_server import reachable_test_redis
 from tests.scaleout import servers
 from tests.scaleout.site import (
     Accounts,
@@ -29,7 +30,6 @@ from tests.scaleout.site import (
     write_course,
 )
 
-TEST_REDIS_URL = os.environ.get("LMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SIGN_IN_LIMIT_PER_EMAIL = 5
 
 
@@ -48,19 +48,7 @@ class TwoInstances:
 @pytest.fixture(scope="module")
 def shared_redis() -> str:
     """The test Redis, or a skip (a failure under LMS_REQUIRE_REDIS=1) when it cannot be reached."""
-    import redis
-
-    try:
-        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        message = (
-            f"Redis at {TEST_REDIS_URL} cannot be reached ({error}): start redis-server or set "
-            "LMS_TEST_REDIS_URL"
-        )
-        if os.environ.get("LMS_REQUIRE_REDIS") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    return TEST_REDIS_URL
+    return reachable_test_redis()
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,8 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.models import CourseVersion, QuizAttempt, Role, User
-from tests.scaleout.conftest import SIGN_IN_LIMIT_PER_EMAIL, TEST_REDIS_URL, TwoInstances
+from tests.redis_server import TEST_REDIS_URL
+from tests.scaleout.conftest import SIGN_IN_LIMIT_PER_EMAIL, TwoInstances
 from tests.scaleout.site import (
     ANSWERS,
     LESSON_FILE,
