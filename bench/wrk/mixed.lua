@@ -30,12 +30,7 @@ session.install(function()
   end
   if draw <= 95 then
     expected = 302
-    local token = string.format("%s-%d-%d", options.run, id, sent)
-    local body = options.form .. "&csrf_token=" .. session.urlencode(session.csrf)
-      .. "&submission_token=" .. token
-    return wrk.format("POST", options.quiz, session.headers({
-      ["Content-Type"] = "application/x-www-form-urlencoded",
-    }), body)
+    return session.quiz_submission(options.quiz, sent)
   end
   expected = 200
   return wrk.format("GET", options.home, session.headers())

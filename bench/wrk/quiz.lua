@@ -8,12 +8,6 @@ local session = require("session")
 local sent = 0
 
 session.install(function()
-  local options = session.options
   sent = sent + 1
-  local token = string.format("%s-%d-%d", options.run, id, sent)
-  local body = options.form .. "&csrf_token=" .. session.urlencode(session.csrf)
-    .. "&submission_token=" .. token
-  return wrk.format("POST", options.path, session.headers({
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-  }), body)
+  return session.quiz_submission(session.options.path, sent)
 end)

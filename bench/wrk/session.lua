@@ -186,6 +186,18 @@ function M.done(summary, latency, requests)
 end
 
 -- Makes `scenario` (a function returning the next request) the script's request function.
+-- A quiz submission: the form's fields (form=...), the session's CSRF token and a submission
+-- key of its own (run, this connection's id, its count `sent`), so that every one is graded
+-- and recorded as a new attempt.
+function M.quiz_submission(path, sent)
+  local key = string.format("%s-%d-%d", M.options.run, id, sent)
+  local body = M.options.form .. "&csrf_token=" .. urlencode(M.csrf)
+    .. "&submission_token=" .. key
+  return wrk.format("POST", path, M.headers({
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+  }), body)
+end
+
 function M.install(scenario)
   setup = M.setup
   init = M.init
