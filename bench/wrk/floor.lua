@@ -8,7 +8,5 @@ session.install(function()
   if options.method ~= "POST" then
     return wrk.format("GET", options.path, session.headers())
   end
-  return wrk.format("POST", options.path, session.headers({
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-  }), options.form or "")
+  return session.post_form(options.path, options.form or "")
 end)

@@ -9,10 +9,10 @@ session.install(function()
   if options.method ~= "POST" then
     return wrk.format("GET", options.path, session.headers())
   end
-  local extra = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+  local extra = {}
   if options.ajax == "1" then
     extra["X-Requested-With"] = "XMLHttpRequest"
   end
   local body = (options.form or "") .. "&csrf_token=" .. session.urlencode(session.csrf)
-  return wrk.format("POST", options.path, session.headers(extra), body)
+  return session.post_form(options.path, body, extra)
 end)

@@ -193,9 +193,16 @@ function M.quiz_submission(path, sent)
   local key = string.format("%s-%d-%d", M.options.run, id, sent)
   local body = M.options.form .. "&csrf_token=" .. urlencode(M.csrf)
     .. "&submission_token=" .. key
-  return wrk.format("POST", path, M.headers({
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-  }), body)
+  return M.post_form(path, body)
+end
+
+-- A form POST from this browser (`extra`: more headers).
+function M.post_form(path, body, extra)
+  local headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+  for name, value in pairs(extra or {}) do
+    headers[name] = value
+  end
+  return wrk.format("POST", path, M.headers(headers), body)
 end
 
 function M.install(scenario)
