@@ -14,7 +14,7 @@ from lms.content.files import MODULE_FOLDER, FileName, classify
 from lms.content.frontmatter import Document, optional_int, require_text, split_front_matter
 from lms.content.limits import MarkdownTooComplex, line_of, nesting_excesses, size_excess
 from lms.content.links import check_links
-from lms.content.media import media_problem
+from lms.content.media import MediaType, media_problem, media_type
 from lms.content.memo import FILE_MEMO, FileKey, FileMemo, digest, question_types
 from lms.content.model import (
     LANGUAGES,
@@ -240,6 +240,7 @@ class _ModuleBuilder:
             self.log("").add(1, "module folders are named NN-slug, e.g. 01-understanding-migration")
             return None
         kinds: dict[str, FileName] = {name: classify(name) for name in self.files}
+        media: dict[str, MediaType] = {}
         for name, kind in kinds.items():
             if kind.kind == "unknown":
                 self.log(name).add(
@@ -251,6 +252,8 @@ class _ModuleBuilder:
                 problem = media_problem(name, self.files[name])
                 if problem:
                     self.log(name).add(1, problem)
+                elif (served := media_type(self.files[name])) is not None:
+                    media[name] = served
             elif kind.lang not in LANGUAGES:
                 self.log(name).add(
                     1, f"unknown language '{kind.lang}' (expected: {', '.join(LANGUAGES)})"
@@ -267,7 +270,8 @@ class _ModuleBuilder:
             self.log("").add(1, "the module has no lessons")
         if not texts:
             return None
-        return Module(match["slug"], int(match["num"]), self.folder, texts, lessons, quiz)
+        slug, number = match["slug"], int(match["num"])
+        return Module(slug, number, self.folder, texts, lessons, quiz, MappingProxyType(media))
 
     def require_every_language(self, kinds: Mapping[str, FileName]) -> None:
         stems: dict[str, set[str]] = defaultdict(set)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TypeVar
 
+from lms.content.media import MediaType
 from lms.content.questions import Question
 from lms.content.review import DEFAULT_REVIEW, ReviewOptions
 
@@ -125,6 +126,9 @@ class Module:
     texts: Mapping[str, ModuleText]
     lessons: tuple[Lesson, ...]
     quiz: Quiz | None
+    # Its media files ("media/map.png") -> the type each is served as, found by the checks
+    # that built the module: a refused file is not here (and fails the build).
+    media: Mapping[str, MediaType] = field(default_factory=lambda: MappingProxyType({}))
 
     def text(self, lang: str) -> ModuleText:
         """The module front page in `lang` (or the default language)."""

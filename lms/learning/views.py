@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from lms.auth.access import login_required
-from lms.courses.media import published_media_response
+from lms.courses.media import typed_media_response
 from lms.courses.services import media_file
 from lms.db import db_session
 from lms.learning import services
@@ -168,9 +168,11 @@ def media(module_slug: str, name: str) -> ResponseReturnValue:
     """An image of a module, from the live course version, typed by its content."""
     live = live_course()
     found = module_or_404(live.course, module_slug)
+    # The version was checked when it was parsed: its module knows each file's type.
+    kind = found.media.get(f"media/{name}")
     path = f"{found.folder}/media/{name}"
-    data = media_file(db_session(), live.version_id, path)
-    return published_media_response(live.version_id, path, data, max_age=3600)
+    data = media_file(db_session(), live.version_id, path) if kind is not None else None
+    return typed_media_response(data, kind, name.rpartition("/")[2], max_age=3600)
 
 
 @bp.get("/continue")
