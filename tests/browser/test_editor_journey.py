@@ -38,7 +38,7 @@ def shoot(page: Page, name: str) -> None:
 
 def open_editor(page: Page, path: str) -> None:
     page.goto(f"/manage/editor/files/{path}")
-    page.wait_for_function("document.documentElement.dataset.editorReady === '1'")
+    page.wait_for_function("() => document.documentElement.dataset.editorReady === '1'")
 
 
 def editor_text(page: Page) -> str:
@@ -116,7 +116,7 @@ def test_a_broken_quiz_is_flagged_at_its_line_fixed_published_and_seen_by_a_lear
     page.click(".publish-form button[type=submit]")
     expect(page.locator(".publish-problems")).to_contain_text("quiz.en.md")
     page.goto(f"/manage/editor/files/{FOLDER}/quiz.es.md")
-    page.wait_for_function("document.documentElement.dataset.editorReady === '1'")
+    page.wait_for_function("() => document.documentElement.dataset.editorReady === '1'")
     type_at_end(page, "\n::: quiz {#m1-q3}\n¿Es correcto?\n\n= true\n:::\n")
     expect(page.locator("#editor-status")).to_contain_text(re.compile("saved", re.I))
     page.goto("/manage/editor/changes")
@@ -162,7 +162,7 @@ def test_two_instructors_on_one_file_the_second_chooses(
     panel.get_by_role("button", name=re.compile("keep my", re.I)).click()
     expect(second.locator("#editor-status")).to_contain_text(re.compile("saved", re.I))
     first.reload()
-    first.wait_for_function("document.documentElement.dataset.editorReady === '1'")
+    first.wait_for_function("() => document.documentElement.dataset.editorReady === '1'")
     assert "Otto was here." in editor_text(first)
 
 
@@ -207,7 +207,7 @@ def test_a_link_to_a_line_opens_the_editor_at_that_line(
 ) -> None:
     sign_in_staff(page, instructor.email)
     page.goto(f"/manage/editor/files/{LESSON}#line-5")
-    page.wait_for_function("document.documentElement.dataset.editorReady === '1'")
+    page.wait_for_function("() => document.documentElement.dataset.editorReady === '1'")
     line = page.evaluate(
         "(() => { const s = window.lmsEditor.view.state;"
         " return s.doc.lineAt(s.selection.main.head).number; })()"

@@ -173,7 +173,9 @@ def test_a_long_lesson_is_light_on_first_visit_and_lighter_on_revisit(
 
 def first_contentful_paint(page: Page) -> float:
     """When the page first painted text, in ms from the start of its navigation."""
-    page.wait_for_function("performance.getEntriesByName('first-contentful-paint').length > 0")
+    page.wait_for_function(
+        "() => performance.getEntriesByName('first-contentful-paint').length > 0"
+    )
     paint: float = page.evaluate(
         "performance.getEntriesByName('first-contentful-paint')[0].startTime"
     )
@@ -183,7 +185,7 @@ def first_contentful_paint(page: Page) -> float:
 def scripts_ready(page: Page) -> float:
     """When the page's deferred scripts had run (the quiz's autosave among them), in ms."""
     page.wait_for_function(
-        "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd > 0"
+        "() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd > 0"
     )
     ready: float = page.evaluate(
         "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
