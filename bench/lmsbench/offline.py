@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from lms.content import build_course
-from lms.courses.cli import content_files
+from lms.content.check_command import content_files
 from lmsbench.servers import (
     BIN,
     ROOT,

@@ -10,6 +10,10 @@ import yaml
 from lms.content.limits import front_matter_excess
 from lms.content.problems import ProblemLog
 
+# libyaml's C loader where PyYAML was built with it: a course's front matter loads in a tenth of
+# the time of the pure-Python one, with the same values and error positions.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True)
 class Document:
@@ -38,7 +42,7 @@ def split_front_matter(text: str, log: ProblemLog) -> Document:
         log.add(1 + too_deep.line, too_deep.message)
         return Document({}, "\n".join(lines[end + 1 :]), end + 2)
     try:
-        meta = yaml.safe_load(source) or {}
+        meta = yaml.load(source, Loader=YAML_LOADER) or {}  # nosec B506  # C or Python safe loader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = 2 + mark.line if mark is not None else 1

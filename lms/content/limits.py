@@ -109,7 +109,7 @@ def front_matter_excess(source: str) -> Excess | None:
     """The problem of YAML front matter nested too deep for the loader (line within `source`)."""
     depth = 0
     try:
-        for event in yaml.parse(source, Loader=yaml.SafeLoader):
+        for event in yaml.parse(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_NESTING:

@@ -18,6 +18,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import STX
 
 from lms.content.limits import MAX_TREE_DEPTH, check_renderable, tree_too_deep, unclosed_links
+from lms.content.plain_text import plain_paragraph
 
 LESSON_FILE = re.compile(r"^(?P<num>\d+)-(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2})\.md$")
 _ALERT_START = re.compile(r"^> ?\[!(?P<kind>[A-Z]+)\]\s*$")
@@ -375,15 +376,22 @@ def _converter(style: LinkStyle) -> _Converter:
     return _Converter(converter, linear_links.budget)
 
 
+# Built once: nh3.clean builds its rule set from these arguments on every call, which cost more
+# than the cleaning of a course's thousands of small fragments (options, feedback) itself.
+_FIRST_PASS = nh3.Cleaner(
+    tags=_TAGS, attributes=_ATTRIBUTES, attribute_filter=_namespaced, url_schemes=_URL_SCHEMES
+)
+_FINAL_PASS = nh3.Cleaner(
+    tags=_TAGS,
+    attributes=_ATTRIBUTES,
+    tag_attribute_values=_FINAL_VALUES,
+    url_schemes=_URL_SCHEMES,
+)
+
+
 def sanitise(html: str) -> str:
     """Keep only the markup a lesson needs; drop scripts, handlers and foreign attributes."""
-    return nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        attribute_filter=_namespaced,
-        url_schemes=_URL_SCHEMES,
-    )
+    return _FIRST_PASS.clean(html)
 
 
 def finish(html: str) -> str:
@@ -391,13 +399,7 @@ def finish(html: str) -> str:
 
     Idempotent on the output of `sanitise` and of itself; keeps ids as they are.
     """
-    return nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        tag_attribute_values=_FINAL_VALUES,
-        url_schemes=_URL_SCHEMES,
-    )
+    return _FINAL_PASS.clean(html)
 
 
 _converters = threading.local()
@@ -437,14 +439,16 @@ def _rendered(text: str, lang: str, style: LinkStyle) -> str:
     Raises MarkdownTooComplex for a text over the limits of lms.content.limits.
     """
     check_renderable(text)
-    converter = _reusable_converter(style)
-    converter.link_scan.start(text)
-    try:
-        html = converter.markdown.convert(_expand_alerts(text, lang))
-    except BaseException:
-        # A conversion cut short leaves the converter's state half-built: never reuse it.
-        _converters.by_style.pop(style, None)
-        raise
+    html = plain_paragraph(text)
+    if html is None:
+        converter = _reusable_converter(style)
+        converter.link_scan.start(text)
+        try:
+            html = converter.markdown.convert(_expand_alerts(text, lang))
+        except BaseException:
+            # A conversion cut short leaves the converter's state half-built: never reuse it.
+            _converters.by_style.pop(style, None)
+            raise
     return _scrollable_tables(sanitise(html), lang)
 
 

@@ -5,8 +5,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the content commands and the parsed-course cache."""
+    from lms.content.check_command import check_command
     from lms.courses.cache import CourseCache
-    from lms.courses.cli import check_command, content_group
+    from lms.courses.cli import content_group
     from lms.courses.export_cli import export_group
     from lms.courses.views import bp
 

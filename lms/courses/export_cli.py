@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from lms.content import LANGUAGES, Course, build_course
-from lms.courses.cli import content_files
+from lms.content.check_command import content_files
 from scorm_export.versions import ScormVersion
 
 SOURCE_HELP = "Folder of modules to export (default: modules)."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from flask import Flask
@@ -63,3 +65,28 @@ def test_stats_prints_the_figures_of_every_quiz(app: Flask, tmp_path: Path) -> N
     ]
     plain = app.test_cli_runner().invoke(args=["check", str(root)])
     assert "single choice" not in plain.output
+
+
+def test_the_lms_command_checks_content_without_loading_the_web_application(
+    tmp_path: Path,
+) -> None:
+    # `lms check` is what an author runs after every edit: it answers without Flask,
+    # SQLAlchemy or an instance folder, and says the same as the app's own command.
+    root = course(tmp_path, "Según el enfoque de toda la sociedad.")
+    probe = (
+        "import sys\n"
+        "from lms.entry_point import main\n"
+        f"sys.argv = ['lms', 'check', {str(root)!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    loaded = sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'sqlalchemy'})\n"
+        "    print('loaded:', loaded, file=sys.stderr)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert run.returncode == 1, run.stderr
+    assert "write 'enfoque pansocial' instead of 'enfoque de toda la sociedad'" in run.stdout
+    assert "loaded: []" in run.stderr
+    assert "1 problem(s) found" in run.stderr

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from lms.content import build_course
 from lms.content.conventions import check_conventions
-from lms.content.glossary import read_glossary
+from lms.content.glossary import Term, read_glossary
+from lms.content.official_terms import refused_uses
 from lms.content.problems import Problem, ProblemLog
 from tests.content.helpers import lesson, small_course
 
@@ -223,3 +224,14 @@ def test_the_shipped_glossary_and_the_guide_example_read_cleanly() -> None:
         glossary = read_glossary(text.encode(), ProblemLog("glossary.yaml", problems))
         assert problems == [] and glossary.terms["es"] and glossary.terms["en"]
     assert "raw.githubusercontent.com" in glossary.non_primary_hosts
+
+
+def test_a_match_refused_for_its_start_does_not_hide_one_that_overlaps_it() -> None:
+    # "a a" first matches inside "ba": not a word start, so the search goes on from the next
+    # character and finds the "a a" that follows, which overlaps the refused one.
+    term = Term(use="b", refused=("a a",), reason="r", line=1)
+    assert [(line, written) for line, written, _ in refused_uses("ba a a", [term])] == [(1, "a a")]
+    assert list(refused_uses("ba a", [term])) == []
+    pattern = Term(use="b", refused=(r"x|y\d",), reason="r", line=1, pattern=True)
+    # Each alternative of a pattern must start a word, not only the first one.
+    assert [written for _, written, _ in refused_uses("zy1 y2 x", [pattern])] == ["y2", "x"]

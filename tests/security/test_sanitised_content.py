@@ -14,6 +14,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,13 @@ from hypothesis import strategies as st
 
 from lms.content import Module, build_course
 from lms.content.limits import MarkdownTooComplex
-from lms.content.render import CONTENT_ID_PREFIX, render_inline, render_markdown
+from lms.content.render import (
+    CONTENT_ID_PREFIX,
+    finish,
+    render_inline,
+    render_markdown,
+    sanitise,
+)
 from lms.db import get_engine
 from lms.models import Role
 from scorm_export.moodle_xml import quiz_to_moodle_xml
@@ -180,6 +187,19 @@ def test_no_vector_of_the_corpus_survives_rendering(vector: str, page_ids: froze
         except MarkdownTooComplex:
             continue
         assert hazards(out, page_ids) == [], (render.__name__, out)
+
+
+def test_the_shared_sanitisers_give_each_thread_its_own_result() -> None:
+    # One cleaner of each pass serves every thread of a worker: concurrent calls on different
+    # input must each get the result of a call made alone.
+    inputs = [
+        f'<p id="p{i}">{vector}<a href="#t{i}">{i}</a></p>' for i, vector in enumerate(XSS_VECTORS)
+    ]
+    alone = [(sanitise(html), finish(html)) for html in inputs]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in range(20):
+            together = list(pool.map(lambda html: (sanitise(html), finish(html)), inputs))
+            assert together == alone
 
 
 _WORDS = ("csrf_token", "main", "x", "__proto__", "Hello world", "content-")
@@ -410,7 +430,6 @@ def test_a_lesson_cannot_give_an_element_the_id_or_name_of_the_pages_csrf_token(
     own = {value: times for value, times in every_id.items() if value in page_ids}
     assert own and set(own.values()) == {1}
     assert all(value.startswith(CONTENT_ID_PREFIX) or value in page_ids for value in every_id)
-
 
 
 def test_the_editors_preview_is_sanitised_like_the_lesson(
