@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from lms import audit, migrate
+from lms import audit
 from lms.auth import services as accounts
 from lms.db import db_session
 from lms.models import Role
@@ -46,6 +46,8 @@ def bootstrap(app: Flask) -> BootstrapReport:
     leave an account behind whose password scrolled away with the error. Servers starting
     together on one database take turns (lms.start_lock).
     """
+    from lms import migrate  # Alembic: only where the database is prepared (lms.start_apart)
+
     with one_start_at_a_time(app):
         migrate.upgrade(app)
         load_initial_content(app)

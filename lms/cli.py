@@ -1,10 +1,15 @@
-"""The `lms` command: init, serve, user, db, backup and restore (also `flask --app lms ...`)."""
+"""The `lms` command: init, serve, user, db, backup and restore (also `flask --app lms ...`).
+
+The commands that migrate or back up import lms.migrate and lms.backup (and so Alembic) when
+they run, not with this module: the serving processes, which load it, never need them.
+"""
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -13,10 +18,9 @@ from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy.exc import OperationalError
 from werkzeug.serving import is_running_from_reloader, run_simple
 
-from lms import audit, create_app, migrate
-from lms import backup as backups
+from lms import audit, create_app
 from lms.auth import services as accounts
-from lms.bootstrap import CourseFolderMissing, bootstrap
+from lms.bootstrap import BootstrapReport
 from lms.courses.cache import warm_live_course
 from lms.db import db_session, get_engine
 from lms.delivery.precompressed_static import serve_static_precompressed
@@ -26,6 +30,7 @@ from lms.mail.worker import start_in_background
 from lms.models import Role
 from lms.production_server import DEFAULT_THREADS, ServerSettings, default_workers, serve
 from lms.security import BannerlessRequestHandler
+from lms.start_apart import run_apart
 from lms.start_lock import one_start_at_a_time
 from lms.validators import EMAIL_PATTERN
 
@@ -75,6 +80,8 @@ def _sqlite_file_missing(app: Flask) -> bool:
 
 def require_current_schema(app: Flask) -> None:
     """Stop with instructions unless the database is at the newest migration."""
+    from lms import migrate
+
     # Checked first: connecting would create an empty file (or fail on a missing folder).
     if _sqlite_file_missing(app):
         raise click.ClickException("The database has no tables yet. Run `lms init` first.")
@@ -101,6 +108,8 @@ def _new_password(password: str | None) -> str:
 @click.command("init")
 def init_command() -> None:
     """Create the instance folder and secret key, and create or upgrade the database."""
+    from lms import migrate
+
     app = _app()
     key_file = ensure_secret_key(app)
     if key_file is not None:
@@ -139,11 +148,8 @@ def serve_command(host: str, port: int, workers: int | None, threads: int, dev: 
         _serve_for_development(app, host, port)
         return
     ensure_secret_key(app)
-    with database_errors(app):
-        try:
-            report = bootstrap(app)
-        except CourseFolderMissing as error:
-            raise click.ClickException(str(error)) from error
+    # In a child for the production server: the migration tooling stays out of the workers.
+    report = _prepare(app) if dev else BootstrapReport(**run_apart(lambda: asdict(_prepare(app))))
     click.echo(f"The course platform is running at http://{host}:{port}/")
     if report.admin_password is not None:
         click.echo(f"Sign in as {report.admin_email} with the password: {report.admin_password}")
@@ -173,6 +179,21 @@ def serve_command(host: str, port: int, workers: int | None, threads: int, dev: 
     gc.freeze()
     settings = ServerSettings(host, port, workers or default_workers(), threads)
     serve(app, settings)
+
+
+def _prepare(app: Flask) -> BootstrapReport:
+    """Migrations, the initial course and the first admin; a ClickException says what to fix."""
+    from lms.bootstrap import CourseFolderMissing, bootstrap
+
+    try:
+        with database_errors(app):
+            try:
+                return bootstrap(app)
+            except CourseFolderMissing as error:
+                raise click.ClickException(str(error)) from error
+    finally:
+        # Run apart, the child's connections end with it; run here, none outlives start-up.
+        get_engine(app).dispose()
 
 
 def _serve_for_development(app: Flask, host: str, port: int) -> None:
@@ -257,6 +278,8 @@ def set_password_command(email: str, password: str | None) -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade_command(revision: str) -> None:
     """Upgrade the database (like `lms init`, without touching the secret key)."""
+    from lms import migrate
+
     app = _app()
     # The default SQLite file lives in the instance folder, which may not exist yet.
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -270,6 +293,8 @@ def db_upgrade_command(revision: str) -> None:
 @click.option("--force", is_flag=True, help="Drop tables and columns even if they hold data.")
 def db_downgrade_command(revision: str, force: bool) -> None:
     """Take the database back to an older revision; refuses to drop data unless --force."""
+    from lms import migrate
+
     app = _app()
     with database_errors(app):
         try:
@@ -284,6 +309,8 @@ def db_downgrade_command(revision: str, force: bool) -> None:
 @db_commands.command("current")
 def db_current_command() -> None:
     """Show the database's revision and the newest one."""
+    from lms import migrate
+
     app = _app()
     with database_errors(app):
         current = migrate.current_revision(app)
@@ -295,6 +322,8 @@ def db_current_command() -> None:
 @click.option("--empty", is_flag=True, help="Write an empty revision instead of comparing.")
 def db_revision_command(message: str, empty: bool) -> None:
     """Write a new migration from the difference between the models and the database."""
+    from lms import migrate
+
     app = _app()
     require_current_schema(app)
     path = migrate.make_revision(app, message, autogenerate=not empty)
@@ -309,6 +338,8 @@ def db_revision_command(message: str, empty: bool) -> None:
 )
 def backup_command(output: Path | None) -> None:
     """Copy the whole database to one file while the platform keeps running."""
+    from lms import backup as backups
+
     app = _app()
     with database_errors(app):
         try:
@@ -328,6 +359,8 @@ def backup_command(output: Path | None) -> None:
 @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
 def restore_command(backup_file: Path, force: bool) -> None:
     """Replace the database with a backup made by `lms backup`. Stop the platform first."""
+    from lms import backup as backups
+
     app = _app()
     with database_errors(app):
         try:

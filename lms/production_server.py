@@ -18,6 +18,7 @@ from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 
 from lms.access_log import redact_path
 from lms.db import get_engine
+from lms.malloc_arenas import limit_malloc_arenas
 
 # Threads let a worker answer while another request waits on the database or a slow client,
 # and keep connections alive, which sync workers cannot (docs/deployment.md, "The server").
@@ -96,6 +97,7 @@ def _after_fork(_arbiter: Any, worker: Any) -> None:
     # close=False: the arbiter's connections stay open for the arbiter (the mail worker uses
     # them); the worker only forgets its inherited copies and opens new ones.
     get_engine(worker.app.application).dispose(close=False)
+    limit_malloc_arenas()  # before the worker starts its threads
 
 
 class RedactingLogger(Logger):  # type: ignore[misc]

@@ -106,10 +106,10 @@ def scorm_exports(content: Path, runs: int) -> list[Timing]:
 # `lms check` in a new interpreter, timed from after its imports to the end of the command.
 CHECK_BODY = """
 import sys, time
-from lms.cli import main
+from lms.content.check_command import check_command
 started = time.perf_counter()
 try:
-    main(["check", sys.argv[1]])
+    check_command.main([sys.argv[1]], prog_name="lms check")
 except SystemExit as end:
     assert not end.code, end.code
 print(time.perf_counter() - started, file=sys.stderr)

@@ -20,8 +20,6 @@ from datetime import datetime, time
 from itertools import islice
 from types import MappingProxyType
 
-from openpyxl import load_workbook  # type: ignore[import-untyped]
-
 from lms.cohorts.countries import country_code, name_key
 from lms.i18n import gettext as _
 from lms.i18n import ngettext
@@ -286,6 +284,9 @@ def _csv_rows(text: str) -> Iterator[list[str]]:
 
 def _xlsx_rows(data: bytes, filename: str) -> Generator[list[str], None, None]:
     """Yield the cells of each row of the first sheet; row n of the sheet is the nth yield."""
+    # Imported by the first workbook uploaded, not by every server process (about 12 MB).
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
     _check_workbook_archive(data, filename)
     damaged = _(
         "'%(file)s' looks like an Excel workbook but cannot be read: open it, save it again "

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import click
 
-from lms.content.conventions import check_conventions
+from lms.content.conventions import check_quiz_keys, check_texts
 from lms.content.files import MODULE_FOLDER, read_tree
 from lms.content.glossary import GLOSSARY_FILE
 from lms.content.loader import build_course
+from lms.content.parallel_parse import ParseHelper
 
 
 @click.command("check")
@@ -28,8 +29,11 @@ def check_command(path: Path, stats: bool) -> None:
     if not path.is_dir():
         raise click.ClickException(f"{path} is not a folder of modules")
     files, label = content_files(path)
+    helper = ParseHelper.start(files, label)
+    texts = check_texts(files, label=label, glossary=glossary_of(path))
+    helper.finish()
     course, problems = build_course(files, label=label)
-    report = check_conventions(files, course, label=label, glossary=glossary_of(path))
+    report = check_quiz_keys(course, texts)
     problems = sorted(set(problems) | set(report.problems))
     for problem in problems:
         click.echo(str(problem))

@@ -50,6 +50,13 @@ def check_conventions(
 
     `glossary` is the glossary file's content; by default the one among `files`, if any.
     """
+    return check_quiz_keys(course, check_texts(files, label=label, glossary=glossary))
+
+
+def check_texts(
+    files: Mapping[str, bytes], *, label: str = "modules", glossary: bytes | None = None
+) -> ConventionReport:
+    """The conventions that read the files alone (terms, hosts): no need to build the course."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
     data = files.get(GLOSSARY_FILE) if glossary is None else glossary
@@ -63,10 +70,16 @@ def check_conventions(
         check_terms(text, rules.terms.get(lang, ()), ProblemLog(where, problems))
         for line, address, host in non_primary_links(text, rules.non_primary_hosts):
             warnings.append(Problem(where, line, host_warning(address, host)))
+    return ConventionReport(problems, warnings, [])
+
+
+def check_quiz_keys(course: Course, texts: ConventionReport) -> ConventionReport:
+    """Add the answer-key balance of every quiz of `course` to what `check_texts` found."""
+    problems = list(texts.problems)
     balances = [
         check_key_balance(text, ProblemLog(text.path, problems))
         for module in course.modules
         if module.quiz
         for text in module.quiz.texts.values()
     ]
-    return ConventionReport(sorted(set(problems)), sorted(set(warnings)), balances)
+    return ConventionReport(sorted(set(problems)), sorted(set(texts.warnings)), balances)

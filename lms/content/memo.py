@@ -90,17 +90,30 @@ class FileMemo:
             found: list[Problem] = []
             entry = _Entry(parse(found), tuple(found))
             with self._lock:
-                if key not in self._entries:
-                    self._bytes += key.size
-                self._entries[key] = entry
-                self._entries.move_to_end(key)
-                while self._entries and (
-                    len(self._entries) > self.maxsize or self._bytes > self.max_bytes
-                ):
-                    self._bytes -= self._entries.popitem(last=False)[0].size
+                self._store(key, entry)
         problems.extend(entry.problems)
         # The key names the file, and the file's name decides which parser made the value.
         return cast(T, entry.value)
+
+    def _store(self, key: FileKey, entry: _Entry) -> None:
+        """Hold `entry` as the most recent, dropping the least recent over the limits (locked)."""
+        if key not in self._entries:
+            self._bytes += key.size
+        self._entries[key] = entry
+        self._entries.move_to_end(key)
+        while self._entries and (len(self._entries) > self.maxsize or self._bytes > self.max_bytes):
+            self._bytes -= self._entries.popitem(last=False)[0].size
+
+    def entries(self) -> list[tuple[FileKey, _Entry]]:
+        """Every parsed file held, least recent first: what `absorb` takes in another memo."""
+        with self._lock:
+            return list(self._entries.items())
+
+    def absorb(self, entries: list[tuple[FileKey, _Entry]]) -> None:
+        """Hold files parsed elsewhere (another process) as if parsed here."""
+        with self._lock:
+            for key, entry in entries:
+                self._store(key, entry)
 
     def info(self) -> MemoInfo:
         """Hits, misses and size so far."""

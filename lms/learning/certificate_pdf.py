@@ -8,12 +8,15 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from importlib.resources import as_file, files
+from typing import TYPE_CHECKING
 
-import segno
 from babel.dates import format_date
-from fpdf import FPDF
-from fpdf.enums import WrapMode
-from fpdf.fonts import TTFFont
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+# fpdf2, Pillow under it, and segno (about 40 MB together) are imported by the first certificate
+# drawn, in the functions below, rather than by every server process at start.
 
 LANGUAGES: tuple[str, ...] = ("es", "en", "pt")
 
@@ -103,6 +106,8 @@ def render_certificate_pdf(facts: CertificateFacts) -> bytes:
 
 def _check_printable(pdf: FPDF, facts: CertificateFacts) -> None:
     """Refuse facts that would print with gaps, naming the first such fact."""
+    from fpdf.fonts import TTFFont
+
     # What both weights can draw: the name is bold, the labels regular, the title both.
     drawn = [set(font.cmap) for font in pdf.fonts.values() if isinstance(font, TTFFont)]
     printable = set.intersection(*drawn)
@@ -116,6 +121,8 @@ def _check_printable(pdf: FPDF, facts: CertificateFacts) -> None:
 
 def _new_document(facts: CertificateFacts) -> FPDF:
     """An empty page with the fonts and the metadata; dated by completion for identical bytes."""
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_auto_page_break(False)  # one page, whatever the lengths: lines shrink instead
     pdf.set_margins(0, 0, 0)
@@ -189,6 +196,9 @@ def _seal(pdf: FPDF, year: int) -> None:
 
 def _qr_code(pdf: FPDF, facts: CertificateFacts) -> None:
     """Bottom right: a QR code of the verification address, with the address printed under it."""
+    import segno
+    from fpdf.enums import WrapMode
+
     png = io.BytesIO()
     segno.make_qr(facts.verify_url, error="m").save(png, kind="png", scale=8, border=1)
     left = PAGE_WIDTH - QR_RIGHT - QR_SIZE

@@ -7,7 +7,6 @@ from flask.typing import ResponseReturnValue
 
 from lms.auth.access import admin_required
 from lms.db import db_session
-from lms.manage import health
 from lms.manage.views import blueprint
 
 # Health changes from one moment to the next: no cache may answer for the server.
@@ -18,6 +17,8 @@ NO_STORE = {"Cache-Control": "no-store"}
 @admin_required
 def health_page() -> ResponseReturnValue:
     """Show whether the platform is healthy and what to fix; 503 when the database fails."""
+    from lms.manage import health  # with Alembic, for the schema check: loaded when asked
+
     report = health.check_health(db_session(), current_app.config)
     return render_template("manage/health.html", report=report), report.http_status, NO_STORE
 
@@ -26,5 +27,7 @@ def health_page() -> ResponseReturnValue:
 @admin_required
 def health_json() -> ResponseReturnValue:
     """The same facts as JSON, with 503 when the database fails."""
+    from lms.manage import health
+
     report = health.check_health(db_session(), current_app.config)
     return jsonify(health.as_json(report)), report.http_status, NO_STORE

@@ -16,11 +16,6 @@ from tempfile import SpooledTemporaryFile
 from typing import IO, Any
 from urllib.parse import quote
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-
 CHUNK_SIZE = 64 * 1024
 """Bytes handed to the web server at a time: large enough to keep per-chunk overhead low."""
 
@@ -187,6 +182,11 @@ def _write_workbook(
     out: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[object]], sheet_title: str
 ) -> None:
     """Write a write-only workbook with one sheet to out."""
+    # openpyxl (about 12 MB) is imported by the first XLSX export, not by every server process.
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(sheet_title))
     # A write-only sheet writes its layout before the first row, so set it up front.
@@ -207,6 +207,8 @@ def _write_workbook(
 
 def _header_cell(sheet: Any, name: str, font: Any) -> Any:
     """Return a bold header cell."""
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+
     cell = WriteOnlyCell(sheet, value=_xlsx_text(name))
     cell.font = font
     return cell
