@@ -111,8 +111,8 @@ def extra_attempts(session: Session, user_id: int) -> dict[str, int]:
     return {slug: int(total or 0) for slug, total in rows}
 
 
-def course_progress(session: Session, user_id: int, course: Course) -> CourseProgress:
-    """Progress of one learner in every module, in a fixed number of queries."""
+def _lessons_done(session: Session, user_id: int) -> dict[str, set[str]]:
+    """The lessons a learner marked done, by module."""
     done: dict[str, set[str]] = {}
     for module_slug, lesson_slug in session.execute(
         select(LessonCompletion.module_slug, LessonCompletion.lesson_slug).where(
@@ -120,12 +120,23 @@ def course_progress(session: Session, user_id: int, course: Course) -> CoursePro
         )
     ):
         done.setdefault(module_slug, set()).add(lesson_slug)
-    quiz_rows = session.execute(
+    return done
+
+
+def _quiz_results(session: Session, user_id: int) -> dict[str, tuple[int, float | None]]:
+    """Attempts used and best percent of a learner, by module."""
+    rows = session.execute(
         select(QuizAttempt.module_slug, func.count(), func.max(QuizAttempt.percent))
         .where(QuizAttempt.user_id == user_id)
         .group_by(QuizAttempt.module_slug)
     )
-    quizzes = {slug: (count, best) for slug, count, best in quiz_rows}
+    return {slug: (count, best) for slug, count, best in rows}
+
+
+def course_progress(session: Session, user_id: int, course: Course) -> CourseProgress:
+    """Progress of one learner in every module, in a fixed number of queries."""
+    done = _lessons_done(session, user_id)
+    quizzes = _quiz_results(session, user_id)
     extra = extra_attempts(session, user_id)
     dues = dues_for_learner(session, user_id)
     modules = tuple(
@@ -140,3 +151,31 @@ def course_progress(session: Session, user_id: int, course: Course) -> CoursePro
         for m in course.modules
     )
     return CourseProgress(modules, {p.module.slug: p for p in modules})
+
+
+def lessons_done_in(session: Session, user_id: int, module_slug: str) -> frozenset[str]:
+    """The lessons of one module a learner marked done: all a lesson page shows of progress."""
+    return frozenset(
+        session.scalars(
+            select(LessonCompletion.lesson_slug).where(
+                LessonCompletion.user_id == user_id, LessonCompletion.module_slug == module_slug
+            )
+        )
+    )
+
+
+def course_complete(session: Session, user_id: int, course: Course) -> bool:
+    """Whether every module is complete, in two queries.
+
+    Completion is lessons done and quizzes passed; due dates and granted attempts, which the
+    full progress also reads, do not change it.
+    """
+    done = _lessons_done(session, user_id)
+    quizzes = _quiz_results(session, user_id)
+    modules = tuple(
+        ModuleProgress(
+            m, frozenset(done.get(m.slug, ())), best_percent=quizzes.get(m.slug, (0, None))[1]
+        )
+        for m in course.modules
+    )
+    return CourseProgress(modules).complete

@@ -13,7 +13,7 @@ from lms.content import Course, Module
 from lms.content.questions import Question
 from lms.db import insert_or_ignore, upsert
 from lms.deadlines.services import Due, dues_for_learner
-from lms.learning.progress import course_progress, extra_attempts
+from lms.learning.progress import course_complete, extra_attempts
 from lms.models import Bookmark, Certificate, CheckAnswer, LessonCompletion, QuizAttempt
 from lms.models.types import utcnow
 
@@ -169,10 +169,15 @@ def submit_quiz(
         "passed": percent >= quiz.pass_mark,
         "submitted_at": utcnow(),
     }
-    session.execute(insert_or_ignore(session, QuizAttempt, values))
+    # The new row comes back from the insert itself; a row skipped by a unique key (the same
+    # form sent twice at once, or a number taken by a racing attempt) is looked up instead.
     attempt = session.scalars(
-        select(QuizAttempt).where(QuizAttempt.submission_token == submission.token)
+        insert_or_ignore(session, QuizAttempt, values).returning(QuizAttempt)
     ).first()
+    if attempt is None:
+        attempt = session.scalars(
+            select(QuizAttempt).where(QuizAttempt.submission_token == submission.token)
+        ).first()
     if attempt is None or attempt.user_id != user_id:
         raise AttemptConflict
     return attempt
@@ -215,10 +220,10 @@ def certificate_of(session: Session, user_id: int) -> Certificate | None:
 
 def issue_certificate_if_complete(
     session: Session, user_id: int, course: Course, version_id: int
-) -> Certificate | None:
+) -> None:
     """Issue the certificate once the whole pre-course is complete (only ever one per learner)."""
-    if not course_progress(session, user_id, course).complete:
-        return certificate_of(session, user_id)
+    if not course_complete(session, user_id, course):
+        return
     session.execute(
         insert_or_ignore(
             session,
@@ -231,7 +236,6 @@ def issue_certificate_if_complete(
             },
         )
     )
-    return certificate_of(session, user_id)
 
 
 def certificate_by_code(session: Session, code: str) -> Certificate | None:

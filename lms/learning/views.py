@@ -13,7 +13,7 @@ from lms.db import db_session
 from lms.learning import services
 from lms.learning.context import content_language, lesson_or_404, live_course, module_or_404
 from lms.learning.forms import responses_from_form
-from lms.learning.progress import course_progress
+from lms.learning.progress import course_progress, lessons_done_in
 from lms.security import revalidated
 
 bp = Blueprint("learning", __name__, url_prefix="/learn")
@@ -88,7 +88,7 @@ def lesson(module_slug: str, lesson_slug: str) -> ResponseReturnValue:
     text = current.text(lang)
     session = db_session()
     answers = services.check_answers(session, current_user.id, [q.id for q in text.checks])
-    progress = course_progress(session, current_user.id, live.course).of(found.slug)
+    lessons_done = lessons_done_in(session, current_user.id, found.slug)
     if opened_by_learner():
         services.remember_place(session, current_user.id, found.slug, current.slug)
         session.commit()
@@ -100,7 +100,7 @@ def lesson(module_slug: str, lesson_slug: str) -> ResponseReturnValue:
         text=text,
         lang=lang,
         answers=answers,
-        progress=progress,
+        lessons_done=lessons_done,
         previous=found.lessons[index - 1] if index > 0 else None,
         next=found.lessons[index + 1] if index + 1 < len(found.lessons) else None,
     )
