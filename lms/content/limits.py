@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 import yaml
 
+# libyaml's C loader where PyYAML was built with it: a course's front matter loads in a tenth of
+# the time of the pure-Python one, with the same values and error positions.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # Six times the longest lesson of the course; a longer one reads better split in two.
 MAX_DOCUMENT_BYTES = 100_000
 # Lists and quotes inside each other, or HTML elements written into the Markdown.
@@ -109,7 +113,7 @@ def front_matter_excess(source: str) -> Excess | None:
     """The problem of YAML front matter nested too deep for the loader (line within `source`)."""
     depth = 0
     try:
-        for event in yaml.parse(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        for event in yaml.parse(source, Loader=YAML_LOADER):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_NESTING:

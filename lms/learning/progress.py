@@ -135,10 +135,23 @@ def _quiz_results(session: Session, user_id: int) -> dict[str, tuple[int, float 
 
 def course_progress(session: Session, user_id: int, course: Course) -> CourseProgress:
     """Progress of one learner in every module, in a fixed number of queries."""
-    done = _lessons_done(session, user_id)
-    quizzes = _quiz_results(session, user_id)
-    extra = extra_attempts(session, user_id)
-    dues = dues_for_learner(session, user_id)
+    return _progress(
+        course,
+        _lessons_done(session, user_id),
+        _quiz_results(session, user_id),
+        extra_attempts(session, user_id),
+        dues_for_learner(session, user_id),
+    )
+
+
+def _progress(
+    course: Course,
+    done: dict[str, set[str]],
+    quizzes: dict[str, tuple[int, float | None]],
+    extra: dict[str, int],
+    dues: dict[str, Due],
+) -> CourseProgress:
+    """Each module's progress from what the queries found, by module slug."""
     modules = tuple(
         ModuleProgress(
             m,
@@ -171,11 +184,4 @@ def course_complete(session: Session, user_id: int, course: Course) -> bool:
     full progress also reads, do not change it.
     """
     done = _lessons_done(session, user_id)
-    quizzes = _quiz_results(session, user_id)
-    modules = tuple(
-        ModuleProgress(
-            m, frozenset(done.get(m.slug, ())), best_percent=quizzes.get(m.slug, (0, None))[1]
-        )
-        for m in course.modules
-    )
-    return CourseProgress(modules).complete
+    return _progress(course, done, _quiz_results(session, user_id), {}, {}).complete
