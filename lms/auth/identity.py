@@ -7,6 +7,7 @@ from typing import Any
 import flask_login
 from flask import Flask, current_app
 from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import joinedload
 
 from lms.db import db_session
 from lms.i18n import N_, gettext
@@ -29,7 +30,9 @@ def load_user(value: str) -> User | None:
     if parsed is None:
         return None
     user_id, version = parsed
-    user = db_session().get(User, user_id)
+    # The learner's place comes in the same statement (a join on its key): lesson pages then
+    # write it only when it changed, and the course home reads it without a query.
+    user = db_session().get(User, user_id, options=[joinedload(User.bookmark)])
     if user is None or user.session_version != version:
         return None
     return user

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from flask import abort, g
 from flask_login import current_user
 
+from lms.auth.identity import current_account
 from lms.content import LANGUAGES, Course, Module
 from lms.content.model import Lesson
 from lms.courses.cache import course_cache
 from lms.courses.services import current_version
 from lms.db import db_session
+from lms.models import User
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,14 @@ def live_course() -> LiveCourse:
     live = LiveCourse(version.id, version.number, course_cache().get(session, version.id))
     g._lms_live_course = live
     return live
+
+
+def learner() -> User:
+    """The signed-in account; every learning page requires one (login_required)."""
+    user = current_account()
+    if user is None:
+        abort(401)
+    return user
 
 
 def content_language() -> str:

@@ -21,7 +21,7 @@ from lms.forms import csrf_token_valid
 from lms.i18n import N_
 from lms.input_limits import parse_id
 from lms.learning import services
-from lms.learning.context import content_language, live_course, module_or_404
+from lms.learning.context import content_language, learner, live_course, module_or_404
 from lms.learning.forms import responses_from_form
 from lms.learning.progress import ModuleProgress, course_progress
 from lms.learning.views import bp, opened_by_learner
@@ -94,7 +94,7 @@ def quiz(module_slug: str) -> ResponseReturnValue:
     found = _quiz_module(module_slug)
     if opened_by_learner():
         session = db_session()
-        services.remember_place(session, current_user.id, found.slug, None)
+        services.remember_place(session, learner(), found.slug, None)
         session.commit()
     return _render_form(found)
 

@@ -6,15 +6,15 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import LoaderCallableStatus, Session
 
 from lms.content import Course, Module
 from lms.content.questions import Question
 from lms.db import insert_or_ignore, upsert
 from lms.deadlines.services import Due, dues_for_learner
 from lms.learning.progress import course_complete, extra_attempts
-from lms.models import Bookmark, Certificate, CheckAnswer, LessonCompletion, QuizAttempt
+from lms.models import Bookmark, Certificate, CheckAnswer, LessonCompletion, QuizAttempt, User
 from lms.models.types import utcnow
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -55,28 +55,32 @@ def complete_lesson(
     )
 
 
-def remember_place(
-    session: Session, user_id: int, module_slug: str, lesson_slug: str | None
-) -> None:
+def remember_place(session: Session, user: User, module_slug: str, lesson_slug: str | None) -> None:
     """Keep where the learner is, for "continue where you left off".
 
     Reading the same page again writes nothing (`updated_at` is when the place last changed):
-    on SQLite every write waits for the one writer and its commit for the disk.
+    on SQLite every write waits for the one writer and its commit for the disk. The place
+    loaded with the account (identity.load_user) settles most reads without a statement; the
+    upsert's own check covers a place another request changed meanwhile.
     """
+    known = place_of(session, user)
+    if known is not None and (known.module_slug, known.lesson_slug) == (module_slug, lesson_slug):
+        return
     session.execute(
         upsert(
             session,
             Bookmark,
-            {"user_id": user_id},
+            {"user_id": user.id},
             {"module_slug": module_slug, "lesson_slug": lesson_slug, "updated_at": utcnow()},
             unless_same=("module_slug", "lesson_slug"),
         )
     )
 
 
-def bookmark(session: Session, user_id: int) -> Bookmark | None:
-    """Where the learner last was."""
-    return session.get(Bookmark, user_id)
+def place_of(session: Session, user: User) -> Bookmark | None:
+    """Where the learner last was: as loaded with the account (identity.load_user), or read now."""
+    loaded = inspect(user).attrs.bookmark.loaded_value
+    return session.get(Bookmark, user.id) if loaded is LoaderCallableStatus.NO_VALUE else loaded
 
 
 def answer_check(

@@ -11,7 +11,13 @@ from lms.courses.media import typed_media_response
 from lms.courses.services import media_file
 from lms.db import db_session
 from lms.learning import services
-from lms.learning.context import content_language, lesson_or_404, live_course, module_or_404
+from lms.learning.context import (
+    content_language,
+    learner,
+    lesson_or_404,
+    live_course,
+    module_or_404,
+)
 from lms.learning.forms import responses_from_form
 from lms.learning.progress import course_progress, lessons_done_in
 from lms.security import revalidated
@@ -51,7 +57,7 @@ def home() -> ResponseReturnValue:
     live = live_course()
     session = db_session()
     progress = course_progress(session, current_user.id, live.course)
-    place = services.bookmark(session, current_user.id)
+    place = services.place_of(session, learner())
     certificate = services.certificate_of(session, current_user.id)
     return render_template(
         "learning/home.html",
@@ -90,7 +96,7 @@ def lesson(module_slug: str, lesson_slug: str) -> ResponseReturnValue:
     answers = services.check_answers(session, current_user.id, [q.id for q in text.checks])
     lessons_done = lessons_done_in(session, current_user.id, found.slug)
     if opened_by_learner():
-        services.remember_place(session, current_user.id, found.slug, current.slug)
+        services.remember_place(session, learner(), found.slug, current.slug)
         session.commit()
     index = found.lessons.index(current)
     return render_template(
@@ -180,7 +186,7 @@ def media(module_slug: str, name: str) -> ResponseReturnValue:
 def resume() -> ResponseReturnValue:
     """Go back to where the learner left off (or to the first lesson)."""
     live = live_course()
-    place = services.bookmark(db_session(), current_user.id)
+    place = services.place_of(db_session(), learner())
     if place and (found := live.course.module(place.module_slug)):
         if place.lesson_slug and found.lesson(place.lesson_slug):
             return redirect(

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Enum, String
-from sqlalchemy.orm import Mapped, mapped_column, validates
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from lms.db import Base
 from lms.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from lms.models.progress import Bookmark
 
 
 class Role(enum.StrEnum):
@@ -53,6 +57,10 @@ class User(Base):
     # Part of the id stored in session and remember cookies: bumping it signs out every copy.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Where the learner last was. Read-only here (services.remember_place writes it) and loaded
+    # with the account on every request (identity.load_user), so a lesson view knows whether
+    # the place changed without a query of its own; any other access would be a hidden query.
+    bookmark: Mapped[Bookmark | None] = relationship(viewonly=True, lazy="raise")
 
     @validates("email")
     def _normalize_email(self, _key: str, value: str) -> str:

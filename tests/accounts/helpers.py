@@ -113,7 +113,7 @@ def leave_footprint(app: Flask, user: User, staff: User, version_id: int, tag: s
         cohort = cohorts.create_cohort(session, f"Cohort {tag}")
         cohorts.enroll(session, learner, cohort)
         learning.complete_lesson(session, user.id, module.slug, module.lessons[0].slug, version_id)
-        learning.remember_place(session, user.id, module.slug, module.lessons[0].slug)
+        learning.remember_place(session, learner, module.slug, module.lessons[0].slug)
         check = module.lessons[0].text("es").checks[0]
         learning.answer_check(session, user.id, check, check.correct_response(), version_id)
         right = {q.id: q.correct_response() for q in module.quiz.text("es").questions}

@@ -193,7 +193,7 @@ def test_learner_requests_do_not_run_more_sql_as_data_grows(
 # seeded by the benchmark's own seeder. The same numbers at both sizes: no statement depends on
 # how many learners, attempts or lessons done there are. Fewer is fine: lower the number here.
 BENCH = Path(__file__).resolve().parents[2] / "bench"
-BENCH_STATEMENTS = {"lesson": 5, "home": 8, "check": 3, "submit": 9, "dashboard": 11}
+BENCH_STATEMENTS = {"lesson": 4, "home": 7, "check": 3, "submit": 9, "dashboard": 11}
 
 
 @pytest.mark.parametrize(
