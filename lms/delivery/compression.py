@@ -60,9 +60,9 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def brotli_chunks(chunks: Iterable[bytes], quality: int) -> Iterator[bytes]:
+def brotli_chunks(chunks: Iterable[bytes], quality: int, window: int) -> Iterator[bytes]:
     """Brotli of `chunks`, each one flushed so that it can be sent at once."""
-    compressor = brotli.Compressor(quality=quality)
+    compressor = brotli.Compressor(quality=quality, lgwin=window)
     for chunk in chunks:
         yield compressor.process(chunk) + compressor.flush()
     yield compressor.finish()
@@ -94,7 +94,9 @@ def compress_stream(response: Response) -> Response:
     # Settings are read now: the body is produced after this request's context has ended.
     source = response.response
     if coding == "br":
-        response.response = brotli_chunks(response.iter_encoded(), config["COMPRESS_BR_LEVEL"])
+        response.response = brotli_chunks(
+            response.iter_encoded(), config["COMPRESS_BR_LEVEL"], config["COMPRESS_BR_WINDOW"]
+        )
     else:
         response.response = gzip_chunks(response.iter_encoded(), config["COMPRESS_LEVEL"])
     close = getattr(source, "close", None)

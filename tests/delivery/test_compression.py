@@ -131,6 +131,31 @@ def test_a_streamed_file_with_an_etag_is_compressed_and_revalidated(app: Flask) 
     assert again.get_data() == b""
 
 
+def brotli_window_bits(stream: bytes) -> int:
+    """The window size a brotli stream declares in its first bits (RFC 7932, section 9.1)."""
+    first = stream[0]
+    if not first & 1:
+        return 16
+    if (n := (first >> 1) & 0b111) != 0:
+        return 17 + n
+    raise AssertionError("a window below 2^16: not one this platform chooses")
+
+
+def test_streamed_and_whole_bodies_use_the_configured_window(app: Flask) -> None:
+    """A small window: no encoder keeps megabytes of buffers per thread (compression.py)."""
+    assert app.static_folder is not None
+    folder = app.static_folder
+    app.add_url_rule("/streamed.css", "streamed", lambda: send_from_directory(folder, "lms.css"))
+    app.add_url_rule("/whole.txt", "whole", lambda: Response(TEXT, mimetype="text/plain"))
+    client = app.test_client()
+    window = app.config["COMPRESS_BR_WINDOW"]
+    assert window == 18
+    for path in ("/streamed.css", "/whole.txt"):
+        response = client.get(path, headers=BROTLI)
+        assert response.headers["Content-Encoding"] == "br", path
+        assert brotli_window_bits(response.get_data()) == window, path
+
+
 # --- Spreadsheet exports -----------------------------------------------------------------
 
 MODULE = "understanding-migration"
