@@ -1,8 +1,9 @@
 """The Containerfile, compose file and nginx site agree with the code they deploy.
 
-No container engine runs in the test environment, so these files are read, not run: every
-setting they pass must be one the app reads, every path they copy must exist, and the limits
-and ports on both sides of the proxy must match.
+The test environment builds no image (its base comes from a registry out of reach there), so
+these files are read, not run: every setting they pass must be one the app reads, every path
+they copy must exist, and the limits and ports on both sides of the proxy must match.
+docs/deployment.md says how the image was last built and run behind the proxy.
 """
 
 from __future__ import annotations
@@ -54,6 +55,16 @@ def test_the_compose_file_passes_only_settings_the_app_reads() -> None:
     assert "postgresql+psycopg://" in app["environment"]["DATABASE_URL"]
     for service in ("db", "redis"):
         assert app["depends_on"][service]["condition"] == "service_healthy"
+
+
+def test_the_proxy_waits_for_the_health_check_the_image_declares() -> None:
+    declared = re.search(r"^HEALTHCHECK [^\n]*\\\n\s+CMD (\[.+\])$", CONTAINERFILE, re.MULTILINE)
+    assert declared is not None, "the image declares no health check"
+    app = COMPOSE["services"]["app"]
+    # Repeated in the compose file: an image built in the OCI format loses its HEALTHCHECK.
+    assert app["healthcheck"]["test"] == ["CMD", *yaml.safe_load(declared[1])]
+    assert "/ready" in declared[1]
+    assert COMPOSE["services"]["proxy"]["depends_on"]["app"]["condition"] == "service_healthy"
 
 
 def test_nginx_lets_through_every_body_the_app_accepts_and_forwards_what_it_trusts(
