@@ -48,7 +48,9 @@ from lms.db import get_engine
 from lms.production_server import DEFAULT_THREADS, default_workers
 
 BENCH_APP = "lmsbench.wsgi:create_bench_app"  # `lms serve` runs it (see lmsbench/wsgi.py)
-SCENARIOS = ("lesson", "home", "check", "submit", "dashboard", "mixed")
+SCENARIOS = ("lesson", "home", "check", "submit", "dashboard", "mixed", scenarios.SIGNED_IN_FLOOR)
+# The server each run goes to, when not the platform's.
+SERVED_BY = {name: name for name in ("hello", "insert", scenarios.SIGNED_IN_FLOOR)}
 # A few instructors read the cohort's progress at once, not a crowd: each page sums up the
 # whole cohort, and 32 of them at once would wait longer than wrk's timeout.
 CONNECTIONS = {"dashboard": 4}
@@ -121,7 +123,7 @@ class Bench:
         course on its first request.
         """
         for name, load in self.loads.items():
-            server = name if name in ("hello", "insert") else "lms"
+            server = SERVED_BY.get(name, "lms")
             self.run(name, server, 3 * seconds if name == "lesson" else seconds, load)
 
 
@@ -134,7 +136,7 @@ def rounds(bench: Bench, profile: Profile, floors: dict[str, str]) -> list[Pair]
             # The floor runs with as many connections as its scenario.
             width = CONNECTIONS.get(name, bench.connections)
             floor = bench.run(floors[name], floors[name], profile.seconds, connections=width)
-            scenario = bench.run(name, "lms", profile.seconds)
+            scenario = bench.run(name, SERVED_BY.get(name, "lms"), profile.seconds)
             pairs.append(Pair(number + 1, floor, scenario))
             print(
                 f"  round {number + 1} {name}: {scenario.per_second:.0f}/s vs {floor.name} "
@@ -210,13 +212,28 @@ def run_database(kind: str, options: argparse.Namespace, profile: Profile) -> di
         for name, request in scenarios.page_requests(seeded).items():
             loads[name] = scenarios.page_load(request, sessions)
         loads["mixed"] = scenarios.mixed_load(seeded, sessions)
+        floor_sessions = folder / "floor-sessions"
+        floor_sessions.mkdir()
+        loads[scenarios.SIGNED_IN_FLOOR] = scenarios.signed_in_floor_load(floor_sessions)
         floors = scenarios.floors_of(SCENARIOS)
         served = (environment, folder)
         lms = start("lms", partial(lms_command, BENCH_APP, settings=settings), *served, "/login")
         hello = start("hello", partial(floor_command, "hello", settings=settings), *served, "/")
         insert = start("insert", partial(floor_command, "insert", settings=settings), *served, "/")
-        with running([lms, hello, insert]):
-            bench = Bench({"lms": lms, "hello": hello, "insert": insert}, loads, options)
+        signed_in_floor = start(
+            scenarios.SIGNED_IN_FLOOR,
+            partial(floor_command, scenarios.SIGNED_IN_FLOOR, settings=settings),
+            *served,
+            "/",
+        )
+        servers = {
+            "lms": lms,
+            "hello": hello,
+            "insert": insert,
+            scenarios.SIGNED_IN_FLOOR: signed_in_floor,
+        }
+        with running(list(servers.values())):
+            bench = Bench(servers, loads, options)
             bench.warm_up(profile.warm_up)
             pairs = rounds(bench, profile, floors)
             summaries = [s.as_dict() for s in report.summarize(pairs, floors)]

@@ -117,8 +117,17 @@ def mixed_load(seeded: Seeded, sessions: Path, think_ms: float = 0) -> Load:
 
 
 HELLO = Load("floor.lua", {"path": "/", "method": "GET", "expect": "200"})
+SIGNED_IN_FLOOR = "signed-in"  # a second floor, measured against hello like a scenario
 INSERT = Load("floor.lua", {"path": "/insert", "method": "POST", "form": "note=bench"})
 INSERT = INSERT.with_args(expect="204")
+
+
+def signed_in_floor_load(sessions: Path) -> Load:
+    """The signed-in floor's one page, as the lesson scenario's learners (floors/signed_in.py).
+
+    `sessions` must be a folder of its own: the floor's cookies are not the platform's.
+    """
+    return Load("page.lua", {**signed_in(sessions), "path": "/page", "method": "GET"})
 
 
 def floors_of(names: Sequence[str]) -> dict[str, str]:
