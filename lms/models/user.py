@@ -59,7 +59,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Where the learner last was. Read-only here (services.remember_place writes it) and loaded
     # with the account on every request (identity.load_user), so a lesson view knows whether
-    # the place changed without a query of its own; any other access would be a hidden query.
+    # the place changed without a query of its own. Never loaded on access (it raises): read it
+    # through services.place_of, which queries when the account came without it.
     bookmark: Mapped[Bookmark | None] = relationship(viewonly=True, lazy="raise")
 
     @validates("email")
