@@ -7,7 +7,6 @@ work (migrations, the first admin, the initial course) runs once, not once per w
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -19,6 +18,7 @@ from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 from lms.access_log import redact_path
 from lms.db import get_engine
 from lms.malloc_arenas import limit_malloc_arenas
+from lms.processors import usable_processors
 
 # Threads let a worker answer while another request waits on the database or a slow client,
 # and keep connections alive, which sync workers cannot (docs/deployment.md, "The server").
@@ -27,11 +27,7 @@ DEFAULT_THREADS = 4
 
 def default_workers() -> int:
     """One worker per CPU this process may run on, plus one to cover a worker that blocks."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    return cpus + 1
+    return usable_processors() + 1
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from lms.content.loader import build_module, module_folders
 from lms.content.memo import FILE_MEMO, FileMemo
 from lms.content.render import LMS_LINKS, LinkStyle
+from lms.processors import usable_processors
 
 # The share of the parsing given to the child: this process also checks the files' terms and
 # links meanwhile (lms.content.conventions.check_texts), about a third of the parsing's time.
@@ -91,16 +92,9 @@ def _can_fork(folders: int) -> bool:
     return (
         folders >= 2
         and hasattr(os, "fork")
-        and _processors() >= 2
+        and usable_processors() >= 2
         and threading.active_count() == 1
     )
-
-
-def _processors() -> int:
-    """Processors this process may run on (its affinity where the system has one)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def split_folders(sizes: dict[str, int], child_share: float) -> tuple[list[str], list[str]]:

@@ -128,8 +128,7 @@ def _cohort_progress(
         Enrollment.cohort_id == cohort.id, Enrollment.active.is_(True)
     )
     # Counted in the database, one row per learner and module rather than per lesson done (a
-    # cohort of 2,000 has some 50,000): the current lessons done, and the latest of all.
-    # One entry per learner and module: (current lessons done, when the latest was done).
+    # cohort of 2,000 has some 50,000): (current lessons done, when the latest of all was done).
     lessons: dict[tuple[int, str], tuple[int, datetime]] = {
         (user_id, module_slug): (current_done, done_at)
         for user_id, module_slug, current_done, done_at in session.execute(
